@@ -1,0 +1,32 @@
+import * as Command from "@effect/cli/Command"
+import { captureCommand } from "./commands/capture.js"
+import { initCommand } from "./commands/init.js"
+import { inspectCommand } from "./commands/inspect.js"
+import { pendingCommand } from "./commands/pending.js"
+import { pickupCommand } from "./commands/pickup.js"
+import { printConfigCommand } from "./commands/printConfig.js"
+import { statusCommand } from "./commands/status.js"
+
+declare const HANDOVER_VERSION: string
+
+const handover = Command.make("handover").pipe(
+  Command.withDescription(
+    "Carries coding work across the usage limits of coding agents: captures the task state into .handover/ " +
+      "and lets the next agent resume from it."
+  ),
+  // Grouped as the design lists them: set-up, capture, resume, and reading the store.
+  Command.withSubcommands([
+    initCommand,
+    captureCommand,
+    pendingCommand,
+    pickupCommand,
+    inspectCommand,
+    statusCommand,
+    printConfigCommand
+  ])
+)
+
+export const run = Command.run(handover, {
+  name: "handover",
+  version: typeof HANDOVER_VERSION === "string" ? HANDOVER_VERSION : "0.0.0-dev"
+})

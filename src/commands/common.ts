@@ -1,0 +1,63 @@
+import * as Options from "@effect/cli/Options"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import {
+  configFromAssignments,
+  configFromEnv,
+  type ConfigSource,
+  type HandoverConfig,
+  parseConfigFile,
+  resolveConfig
+} from "../domain/Config.js"
+import { storeLayout } from "../domain/StoreLayout.js"
+import { Git } from "../services/Git.js"
+import { Store } from "../services/Store.js"
+import { Workspace } from "../services/Workspace.js"
+
+export const jsonOption = Options.boolean("json").pipe(Options.withDescription("print one JSON document on stdout"))
+
+export const setOption = Options.text("set").pipe(
+  Options.repeated,
+  Options.withDescription("override a config key for this run, e.g. --set trigger.thresholdPercent=80")
+)
+
+export const targetOption = Options.text("target").pipe(
+  Options.optional,
+  Options.withDescription("the tool that resumes the work (claude, codex, …)")
+)
+
+/** The git top level of the current directory: the store lives there. */
+export const repoRoot = Effect.gen(function*() {
+  const workspace = yield* Workspace
+  const git = yield* Git
+  return yield* git.topLevel(workspace.cwd)
+})
+
+export interface LoadedConfig {
+  readonly config: HandoverConfig
+  /** The sources that set something, in order of precedence (lowest first). */
+  readonly sources: ReadonlyArray<string>
+}
+
+/** defaults ← .handover/config.json ← HANDOVER_* environment ← --set flags */
+export const loadConfig = (root: string, assignments: ReadonlyArray<string> = []) =>
+  Effect.gen(function*() {
+    const store = yield* Store
+    const workspace = yield* Workspace
+    const sources: Array<ConfigSource> = []
+    const fileText = yield* store.readConfigText(root)
+    if (Option.isSome(fileText)) {
+      const path = storeLayout(root).config
+      sources.push({ name: path, values: yield* parseConfigFile(path, fileText.value) })
+    }
+    const fromEnv = configFromEnv(workspace.env)
+    if (Object.keys(fromEnv).length > 0) sources.push({ name: "environment (HANDOVER_*)", values: fromEnv })
+    const fromFlags = yield* configFromAssignments(assignments)
+    if (Object.keys(fromFlags).length > 0) sources.push({ name: "--set", values: fromFlags })
+    const config = yield* Either.match(resolveConfig(sources), { onLeft: Effect.fail, onRight: Effect.succeed })
+    return { config, sources: ["defaults", ...sources.map((source) => source.name)] } satisfies LoadedConfig
+  })
+
+export const printJson = (value: unknown) => Console.log(JSON.stringify(value, null, 2))

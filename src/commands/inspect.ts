@@ -1,0 +1,48 @@
+import * as Args from "@effect/cli/Args"
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import { validateBundleId } from "../domain/Bundle.js"
+import { BundleNotFound } from "../domain/errors.js"
+import { storeLayout } from "../domain/StoreLayout.js"
+import { renderSummary } from "../domain/Summary.js"
+import { Stdio } from "../services/Stdio.js"
+import { Store } from "../services/Store.js"
+import { jsonOption, printJson, repoRoot } from "./common.js"
+
+const options = {
+  id: Args.text({ name: "ID" }).pipe(Args.withDefault("current"), Args.withDescription("a bundle id, or current")),
+  json: jsonOption,
+  patch: Options.boolean("patch").pipe(Options.withDescription("print the raw workspace.patch instead"))
+}
+
+/** "current" or a validated bundle id → the bundle, read fresh from its own directory. */
+export const resolveBundle = (root: string, idArg: string) =>
+  Effect.gen(function*() {
+    const store = yield* Store
+    const id = idArg === "current"
+      ? yield* Effect.flatMap(store.currentId(root), Option.match({
+        onNone: () => Effect.fail(new BundleNotFound({ id: "current" })),
+        onSome: Effect.succeed
+      }))
+      : yield* validateBundleId(idArg)
+    return yield* store.readBundle(root, id)
+  })
+
+export const inspectCommand = Command.make("inspect", options, (args) =>
+  Effect.gen(function*() {
+    const root = yield* repoRoot
+    const store = yield* Store
+    const bundle = yield* resolveBundle(root, args.id)
+    const patchPath = `${storeLayout(root).bundle(bundle.id)}/workspace.patch`
+    if (args.patch) return yield* (yield* Stdio).writeStdout(store.streamFile(patchPath))
+    const onDisk = yield* store.hashFile(patchPath)
+    const intact = Option.exists(onDisk, (file) => file.sha256 === bundle.patch.sha256 && file.bytes === bundle.patch.bytes)
+    if (args.json) return yield* printJson({ ...bundle, patchIntact: intact })
+    yield* Console.log(renderSummary(bundle))
+    yield* Console.log(
+      `Patch: ${patchPath} (${bundle.patch.bytes} bytes, sha256 ${intact ? "verified" : "DOES NOT MATCH bundle.json: do not apply it"})`
+    )
+  })).pipe(Command.withDescription("show a bundle (default: current) as text, --json, or its raw --patch"))

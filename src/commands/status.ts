@@ -1,0 +1,58 @@
+import * as Command from "@effect/cli/Command"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import { newestFirst } from "../domain/Bundle.js"
+import { storeLayout } from "../domain/StoreLayout.js"
+import { Store } from "../services/Store.js"
+import { pendingBundle } from "../workflows/Pickup.js"
+import { jsonOption, loadConfig, printJson, repoRoot, setOption } from "./common.js"
+
+export const statusCommand = Command.make("status", { json: jsonOption, set: setOption }, (args) =>
+  Effect.gen(function*() {
+    const root = yield* repoRoot
+    const store = yield* Store
+    const layout = storeLayout(root)
+    const { config, sources } = yield* loadConfig(root, args.set)
+    const initialised = yield* store.isInitialised(root)
+    const entries = yield* store.listBundles(root)
+    const bundles = entries.flatMap((entry) => Either.isRight(entry) ? [entry.right] : []).sort(newestFirst)
+    const corrupt = entries.flatMap((entry) => Either.isLeft(entry) ? [entry.left.message] : [])
+    const current = Option.getOrNull(yield* store.currentId(root).pipe(Effect.orElseSucceed(() => Option.none<string>())))
+    const pending = yield* pendingBundle(root, config, {}).pipe(
+      Effect.map((bundle) => ({ id: bundle.id, title: bundle.title, reason: null as string | null })),
+      Effect.catchTags({
+        NothingPending: (none) => Effect.succeed({ id: null, title: null, reason: none.detail ?? null }),
+        BundleCorrupt: (error) => Effect.succeed({ id: null, title: null, reason: error.message })
+      })
+    )
+    const report = {
+      root,
+      store: layout.home,
+      initialised,
+      configSources: sources,
+      current,
+      pending,
+      bundles: bundles.map((bundle) => ({
+        id: bundle.id,
+        title: bundle.title,
+        createdAt: bundle.createdAt,
+        claimedBy: bundle.claim?.by ?? null
+      })),
+      corrupt
+    }
+    if (args.json) return yield* printJson(report)
+    yield* Console.log([
+      `Repository: ${root}`,
+      `Store: ${layout.home} (${initialised ? "initialised" : "not initialised: run handover init"})`,
+      `Config: ${sources.join(" ← ")}`,
+      `Current: ${current ?? "none"}`,
+      `Pending: ${pending.id === null ? `none (${pending.reason})` : `${pending.id} — ${pending.title}`}`,
+      `Bundles: ${bundles.length}`,
+      ...bundles.slice(0, 10).map((bundle) =>
+        `  ${bundle.id}  ${bundle.claim === null ? "unclaimed" : `claimed by ${bundle.claim.by}`}  ${bundle.title}`
+      ),
+      ...corrupt.map((message) => `  corrupt: ${message}`)
+    ].join("\n"))
+  })).pipe(Command.withDescription("show the store, the config sources, current and pending bundles"))

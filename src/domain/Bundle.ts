@@ -1,0 +1,161 @@
+import * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
+import { InvalidBundleId } from "./errors.js"
+
+export const bundleSchemaVersion = 1
+
+export const FileStatus = Schema.Literal("added", "modified", "deleted", "renamed", "copied", "typechange")
+export type FileStatus = typeof FileStatus.Type
+
+export const PatchFile = Schema.Struct({
+  path: Schema.String,
+  oldPath: Schema.optional(Schema.String),
+  status: FileStatus,
+  binary: Schema.Boolean,
+  added: Schema.optional(Schema.Number),
+  deleted: Schema.optional(Schema.Number)
+})
+export type PatchFile = typeof PatchFile.Type
+
+export const ManualTrigger = Schema.Struct({ kind: Schema.Literal("manual") })
+export const ThresholdTrigger = Schema.Struct({
+  kind: Schema.Literal("threshold"),
+  tool: Schema.String,
+  event: Schema.String,
+  percent: Schema.NullOr(Schema.Number),
+  metric: Schema.NullOr(Schema.String),
+  window: Schema.NullOr(Schema.String),
+  resetsAt: Schema.NullOr(Schema.String),
+  threshold: Schema.Number,
+  /** Why it fired: "threshold", "limited", or "unavailable" when onUnavailable is "capture". */
+  reason: Schema.optional(Schema.String)
+})
+export const Trigger = Schema.Union(ManualTrigger, ThresholdTrigger)
+export type Trigger = typeof Trigger.Type
+
+export const SecretFinding = Schema.Struct({
+  path: Schema.String,
+  line: Schema.NullOr(Schema.Number),
+  kind: Schema.String
+})
+export type SecretFinding = typeof SecretFinding.Type
+
+export const Claim = Schema.Struct({
+  by: Schema.String,
+  at: Schema.String,
+  host: Schema.optional(Schema.String),
+  pid: Schema.optional(Schema.Number)
+})
+export type Claim = typeof Claim.Type
+
+export const Bundle = Schema.Struct({
+  schemaVersion: Schema.Literal(bundleSchemaVersion),
+  id: Schema.String,
+  createdAt: Schema.String,
+  title: Schema.String,
+  summary: Schema.String,
+  nextSteps: Schema.Array(Schema.String),
+  trigger: Trigger,
+  source: Schema.Struct({
+    tool: Schema.NullOr(Schema.String),
+    sessionId: Schema.optional(Schema.String),
+    transcriptPath: Schema.optional(Schema.String)
+  }),
+  target: Schema.Struct({ tool: Schema.optional(Schema.String) }),
+  repo: Schema.Struct({
+    root: Schema.String,
+    branch: Schema.NullOr(Schema.String),
+    head: Schema.NullOr(Schema.String),
+    upstream: Schema.optional(Schema.String)
+  }),
+  patch: Schema.Struct({
+    file: Schema.Literal("workspace.patch"),
+    bytes: Schema.Number,
+    sha256: Schema.String,
+    base: Schema.String,
+    files: Schema.Array(PatchFile),
+    includesUntracked: Schema.Boolean,
+    applies: Schema.Boolean
+  }),
+  secrets: Schema.Struct({
+    mode: Schema.Literal("warn", "block", "off"),
+    findings: Schema.Array(SecretFinding)
+  }),
+  claim: Schema.NullOr(Claim)
+})
+export type Bundle = typeof Bundle.Type
+
+export const decodeBundleJson = Schema.decodeUnknownEither(Schema.parseJson(Bundle), { errors: "first" })
+export const encodeBundleJson = (bundle: Bundle): string => JSON.stringify(bundle, null, 2) + "\n"
+
+const idPattern = /^\d{8}T\d{6}Z-[0-9a-f]{4,12}$/
+
+/** Ids come from the command line and become directory names: only the exact shape we generate is accepted. */
+export const validateBundleId = (id: string): Either.Either<string, InvalidBundleId> =>
+  idPattern.test(id) ? Either.right(id) : Either.left(new InvalidBundleId({ id }))
+
+/** 2026-11-25T16:45:00.123Z + "7f3a" → 20261125T164500Z-7f3a */
+export const makeBundleId = (createdAtIso: string, suffix: string): string =>
+  createdAtIso.replace(/\.\d+Z$/, "Z").replace(/[-:]/g, "") + "-" + suffix
+
+/** Newest first: createdAt carries milliseconds, the id breaks ties. */
+export const newestFirst = (a: Bundle, b: Bundle): number =>
+  a.createdAt === b.createdAt ? (a.id < b.id ? 1 : a.id > b.id ? -1 : 0) : a.createdAt < b.createdAt ? 1 : -1
+
+export interface PendingQuery {
+  readonly nowMillis: number
+  readonly expireAfterHours: number
+  readonly target?: string | undefined
+}
+
+export type PendingVerdict =
+  | { readonly _tag: "Pending"; readonly bundle: Bundle }
+  | { readonly _tag: "None"; readonly reason: string }
+
+/**
+ * The pending handover is the newest bundle: older unclaimed ones are superseded by it. It is not offered once it is
+ * claimed, has expired, or names another target tool.
+ */
+export const findPending = (bundles: ReadonlyArray<Bundle>, query: PendingQuery): PendingVerdict => {
+  const newest = [...bundles].sort(newestFirst)[0]
+  if (newest === undefined) return { _tag: "None", reason: "no bundles captured yet" }
+  if (newest.claim !== null) {
+    return { _tag: "None", reason: `the newest bundle ${newest.id} was claimed by ${newest.claim.by} at ${newest.claim.at}` }
+  }
+  const ageHours = (query.nowMillis - Date.parse(newest.createdAt)) / 3_600_000
+  if (ageHours > query.expireAfterHours) {
+    return {
+      _tag: "None",
+      reason: `the newest bundle ${newest.id} is older than bundles.expireAfterHours (${query.expireAfterHours} h)`
+    }
+  }
+  const wanted = newest.target.tool
+  if (query.target !== undefined && wanted !== undefined && wanted !== query.target) {
+    return { _tag: "None", reason: `the newest bundle ${newest.id} is meant for ${wanted}` }
+  }
+  return { _tag: "Pending", bundle: newest }
+}
+
+/**
+ * A corrupt bundle newer than every readable one might be the pending handover: refuse to guess past it. Older corrupt
+ * bundles do not matter for what is pending.
+ */
+export const corruptNewest = <C extends { readonly bundleId?: string | undefined }>(
+  bundles: ReadonlyArray<Bundle>,
+  corrupt: ReadonlyArray<C>
+): C | undefined => {
+  const newestId = bundles.reduce((max, bundle) => (bundle.id > max ? bundle.id : max), "")
+  return corrupt.find((entry) => (entry.bundleId ?? "") > newestId)
+}
+
+/** Which bundles to delete so that at most `keep` stay; the current one always stays. */
+export const bundlesToPrune = (
+  bundles: ReadonlyArray<Bundle>,
+  keep: number,
+  currentId: string | null
+): ReadonlyArray<string> =>
+  [...bundles]
+    .sort(newestFirst)
+    .slice(keep)
+    .map((bundle) => bundle.id)
+    .filter((id) => id !== currentId)

@@ -1,0 +1,201 @@
+import type { ReadModel, UsageMetric, UsageSnapshot } from "./OpenUsage.js"
+
+// Quota normalisation: from the daemon's read model to one reading per tool (see the protocol reference).
+
+/** Coding tool → openusage provider id. */
+export const providerByTool: Readonly<Record<string, string>> = {
+  claude: "claude_code",
+  codex: "codex",
+  gemini: "gemini_cli"
+}
+
+export const providerForTool = (tool: string): string | undefined =>
+  Object.hasOwn(providerByTool, tool) ? providerByTool[tool] : undefined
+
+interface QuotaMetricAllowList {
+  readonly exact: ReadonlyArray<string>
+  readonly prefixes: ReadonlyArray<string>
+}
+
+/**
+ * Metrics that are quota, per provider. Providers also report other "%" metrics (ai_code_percentage,
+ * composer_context_pct, cache_hit_ratio…) that say nothing about running out, hence an allow-list.
+ * gemini_cli is deliberately conservative: only its aggregate buckets `quota` (worst of all models), `quota_pro` and
+ * `quota_flash`; the per-model `quota_model_*` detail is covered by `quota`, and `quota_models_*` are counts.
+ */
+export const quotaMetricsByProvider: Readonly<Record<string, QuotaMetricAllowList>> = {
+  claude_code: { exact: ["usage_five_hour", "usage_seven_day"], prefixes: ["usage_seven_day_"] },
+  codex: { exact: ["codex_credit_percent_used"], prefixes: ["rate_limit_"] },
+  gemini_cli: { exact: ["quota", "quota_pro", "quota_flash"], prefixes: [] }
+}
+
+export const isQuotaMetric = (provider: string, key: string): boolean => {
+  if (!Object.hasOwn(quotaMetricsByProvider, provider)) return false
+  const allowed = quotaMetricsByProvider[provider]!
+  return allowed.exact.includes(key) || allowed.prefixes.some((prefix) => key.startsWith(prefix))
+}
+
+const isNumber = (value: number | null | undefined): value is number =>
+  typeof value === "number" && Number.isFinite(value)
+
+/** Used percent of one metric, clamped to 0..100; undefined when the metric does not say. */
+export const metricPercent = (metric: UsageMetric): number | undefined => {
+  const { limit, remaining, used } = metric
+  let percent: number | undefined
+  if (metric.unit === "%" && isNumber(used)) percent = used
+  else if (isNumber(limit) && limit > 0 && isNumber(remaining)) percent = ((limit - remaining) / limit) * 100
+  else if (isNumber(limit) && limit > 0 && isNumber(used)) percent = (used / limit) * 100
+  return percent === undefined ? undefined : Math.min(100, Math.max(0, percent))
+}
+
+export interface KnownQuota {
+  readonly _tag: "Known"
+  readonly tool: string
+  readonly provider: string
+  readonly accountId: string
+  /** Used percent of the binding metric, 0..100. */
+  readonly percent: number
+  readonly metric: string
+  readonly window: string | null
+  readonly resetsAt: string | null
+  /** The daemon says the account is rate limited, whatever the percent. */
+  readonly limited: boolean
+  readonly status: string
+}
+
+export interface UnknownQuota {
+  readonly _tag: "Unknown"
+  readonly tool: string
+  readonly provider: string | null
+  readonly reason: string
+}
+
+export type QuotaReading = KnownQuota | UnknownQuota
+
+export interface ReadQuotaInput {
+  readonly tool: string
+  readonly model: ReadModel
+  readonly nowMillis: number
+  readonly maxStalenessMinutes: number
+}
+
+// When no snapshot is usable, the reason that tells the user most wins: a login problem beats a stale snapshot,
+// which beats a snapshot that is still warming up.
+const Informativeness = {
+  WarmUp: 0,
+  NotHydrated: 1,
+  NoTimestamp: 2,
+  NoQuotaMetrics: 3,
+  Stale: 4,
+  Status: 5
+} as const
+type Informativeness = (typeof Informativeness)[keyof typeof Informativeness]
+
+interface Unusable {
+  readonly _tag: "Unusable"
+  readonly rank: Informativeness
+  readonly reason: string
+}
+
+const unusable = (rank: Informativeness, reason: string): Unusable => ({ _tag: "Unusable", rank, reason })
+
+const unusableStatuses: ReadonlyArray<string> = ["UNKNOWN", "ERROR", "AUTH_REQUIRED", "UNSUPPORTED"]
+
+// The reference keys resets like their metric; some providers (gemini_cli) append "_reset", so both are read.
+const resetOf = (snapshot: UsageSnapshot, key: string): string | null =>
+  snapshot.resets?.[key] ?? snapshot.resets?.[`${key}_reset`] ?? null
+
+const readSnapshot = (
+  tool: string,
+  snapshot: UsageSnapshot,
+  nowMillis: number,
+  maxStalenessMinutes: number
+): KnownQuota | Unusable => {
+  const hydrated = snapshot.attributes?.["telemetry_root"] !== undefined
+  if (snapshot.status === "UNKNOWN" && !hydrated) return unusable(Informativeness.WarmUp, "warm-up placeholder")
+  if (unusableStatuses.includes(snapshot.status)) {
+    const message = snapshot.message?.trim()
+    return unusable(Informativeness.Status, `status ${snapshot.status}${message ? `: ${message}` : ""}`)
+  }
+  if (!hydrated) return unusable(Informativeness.NotHydrated, "snapshot not hydrated (no telemetry_root)")
+  if (snapshot.timestamp === undefined) return unusable(Informativeness.NoTimestamp, "snapshot has no timestamp")
+  const takenAt = Date.parse(snapshot.timestamp)
+  if (Number.isNaN(takenAt)) {
+    return unusable(Informativeness.NoTimestamp, `unparseable snapshot timestamp ${JSON.stringify(snapshot.timestamp)}`)
+  }
+  const ageMinutes = (nowMillis - takenAt) / 60_000
+  if (ageMinutes > maxStalenessMinutes) {
+    return unusable(Informativeness.Stale, `snapshot is ${Math.floor(ageMinutes)} min old`)
+  }
+
+  let binding: { key: string; percent: number; metric: UsageMetric; resetsAt: string | null } | undefined
+  for (const key of Object.keys(snapshot.metrics).sort()) {
+    if (!isQuotaMetric(snapshot.provider_id, key)) continue
+    const metric = snapshot.metrics[key]!
+    const measured = metricPercent(metric)
+    if (measured === undefined) continue
+    const resetsAt = resetOf(snapshot, key)
+    const resetMillis = resetsAt === null ? Number.NaN : Date.parse(resetsAt)
+    // A window that has already reset no longer holds the usage the snapshot measured before it.
+    const percent = resetMillis <= nowMillis ? 0 : measured
+    // Keys are visited in order, so on a tie the alphabetically first metric stays binding.
+    if (binding === undefined || percent > binding.percent) binding = { key, percent, metric, resetsAt }
+  }
+  if (binding === undefined) return unusable(Informativeness.NoQuotaMetrics, "no quota metrics")
+
+  return {
+    _tag: "Known",
+    tool,
+    provider: snapshot.provider_id,
+    accountId: snapshot.account_id,
+    percent: binding.percent,
+    metric: binding.key,
+    window: binding.metric.window ?? null,
+    resetsAt: binding.resetsAt,
+    limited: snapshot.status === "LIMITED",
+    status: snapshot.status
+  }
+}
+
+const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+
+/** The worse of two readings of one provider: LIMITED first, then the higher percent, then the account id. */
+const worse = (a: KnownQuota, b: KnownQuota): KnownQuota => {
+  if (a.limited !== b.limited) return a.limited ? a : b
+  if (a.percent !== b.percent) return a.percent > b.percent ? a : b
+  return a.accountId <= b.accountId ? a : b
+}
+
+/** The quota of a tool as the daemon reports it; the worst account of its provider counts. */
+export const readQuota = (input: ReadQuotaInput): QuotaReading => {
+  const { tool, model, nowMillis, maxStalenessMinutes } = input
+  const provider = providerForTool(tool)
+  if (provider === undefined) return { _tag: "Unknown", tool, provider: null, reason: `unknown tool ${tool}` }
+
+  const snapshots = Object.entries(model.snapshots)
+    .filter(([, snapshot]) => snapshot.provider_id === provider)
+    .sort(([keyA, a], [keyB, b]) => compareStrings(a.account_id, b.account_id) || compareStrings(keyA, keyB))
+    .map(([, snapshot]) => snapshot)
+  if (snapshots.length === 0) return { _tag: "Unknown", tool, provider, reason: `no snapshot for ${provider}` }
+
+  let known: KnownQuota | undefined
+  let mostInformative: Unusable | undefined
+  for (const snapshot of snapshots) {
+    const reading = readSnapshot(tool, snapshot, nowMillis, maxStalenessMinutes)
+    if (reading._tag === "Known") known = known === undefined ? reading : worse(known, reading)
+    else if (mostInformative === undefined || reading.rank > mostInformative.rank) mostInformative = reading
+  }
+  if (known !== undefined) return known
+  return { _tag: "Unknown", tool, provider, reason: mostInformative!.reason }
+}
+
+const formatPercent = (percent: number): string => `${Math.round(percent * 10) / 10}%`
+
+/** One line for people, e.g. "claude 92% of 5h window (usage_five_hour), resets 2026-11-25T18:00:00Z". */
+export const describeReading = (reading: QuotaReading): string => {
+  if (reading._tag === "Unknown") return `${reading.tool} quota unknown: ${reading.reason}`
+  const limited = reading.limited ? " LIMITED at" : ""
+  const window = reading.window ? ` of ${reading.window} window` : ""
+  const resets = reading.resetsAt ? `, resets ${reading.resetsAt}` : ""
+  return `${reading.tool}${limited} ${formatPercent(reading.percent)}${window} (${reading.metric})${resets}`
+}

@@ -1,0 +1,68 @@
+import type { Bundle, PatchFile } from "./Bundle.js"
+
+const maxListedFiles = 200
+
+export const describeTrigger = (bundle: Bundle): string => {
+  const trigger = bundle.trigger
+  if (trigger.kind === "manual") {
+    return bundle.source.tool ? `captured by hand from ${bundle.source.tool}` : "captured by hand"
+  }
+  if (trigger.reason === "unavailable") {
+    return `captured automatically on ${trigger.event} from ${trigger.tool}: the openusage daemon could not be asked`
+  }
+  const level = trigger.percent === null ? "an unknown share" : `${Math.round(trigger.percent)}%`
+  const window = trigger.window ? ` of its ${trigger.window} window` : ""
+  const metric = trigger.metric ? ` (${trigger.metric})` : ""
+  const limited = trigger.reason === "limited" ? ", reported as LIMITED" : ""
+  const resets = trigger.resetsAt ? `; the window resets at ${trigger.resetsAt}` : ""
+  return `captured automatically on ${trigger.event}: ${trigger.tool} was at ${level}${window}${metric}${limited}, threshold ${trigger.threshold}%${resets}`
+}
+
+const describeFile = (file: PatchFile): string => {
+  const name = file.oldPath !== undefined ? `${file.oldPath} → ${file.path}` : file.path
+  const stats = file.binary ? "binary" : `+${file.added ?? 0} −${file.deleted ?? 0}`
+  return `- ${file.status} \`${name}\` (${stats})`
+}
+
+/** summary.md: one page that tells a person or an agent what was going on and exactly how to resume. */
+export const renderSummary = (bundle: Bundle): string => {
+  const lines: Array<string> = [`# Handover: ${bundle.title}`, ""]
+  lines.push(`- Captured: ${bundle.createdAt}, ${describeTrigger(bundle)}`)
+  if (bundle.target.tool) lines.push(`- Meant for: ${bundle.target.tool}`)
+  lines.push(`- Branch: ${bundle.repo.branch ?? "(detached HEAD)"}${bundle.repo.upstream ? ` (tracking ${bundle.repo.upstream})` : ""}`)
+  lines.push(`- HEAD: ${bundle.repo.head ?? "(no commit yet)"}`)
+  lines.push(`- Bundle: ${bundle.id}`)
+  if (bundle.claim !== null) lines.push(`- Claimed by ${bundle.claim.by} at ${bundle.claim.at}`)
+  lines.push("", "## Summary", "", bundle.summary.trim() === "" ? "(no summary given)" : bundle.summary.trim(), "")
+  lines.push("## Next steps", "")
+  if (bundle.nextSteps.length === 0) lines.push("(none given: read the summary and the patch)")
+  bundle.nextSteps.forEach((step, index) => lines.push(`${index + 1}. ${step}`))
+  lines.push("", "## Uncommitted changes", "")
+  const files = bundle.patch.files
+  if (files.length === 0) {
+    lines.push("None: the working tree matched HEAD.")
+  } else {
+    lines.push(`${files.length} file(s), ${bundle.patch.bytes} bytes of patch${bundle.patch.applies ? "" : " (did NOT apply cleanly to HEAD when captured)"}:`, "")
+    files.slice(0, maxListedFiles).forEach((file) => lines.push(describeFile(file)))
+    if (files.length > maxListedFiles) lines.push(`- … and ${files.length - maxListedFiles} more (see bundle.json)`)
+  }
+  if (bundle.secrets.findings.length > 0) {
+    lines.push("", "## Possible secrets", "", "The patch may contain credentials; check before sharing it:", "")
+    for (const finding of bundle.secrets.findings.slice(0, 20)) {
+      lines.push(`- ${finding.kind} in \`${finding.path}\`${finding.line === null ? "" : ` line ${finding.line}`}`)
+    }
+  }
+  lines.push(
+    "",
+    "## How to resume",
+    "",
+    "1. Claim this handover so no other agent takes it: `handover pickup`" +
+      (bundle.target.tool ? ` (or \`handover pickup --target ${bundle.target.tool}\`)` : ""),
+    `2. The uncommitted work is in \`.handover/bundles/${bundle.id}/workspace.patch\` (also \`.handover/current/workspace.patch\`).`,
+    "   In the working tree it was captured from, these changes are normally still present.",
+    `3. Elsewhere (a fresh clone at HEAD ${bundle.repo.head ? bundle.repo.head.slice(0, 12) : "(empty tree)"}): \`git apply --3way .handover/current/workspace.patch\`.`,
+    "4. Continue with the next steps above.",
+    ""
+  )
+  return lines.join("\n")
+}

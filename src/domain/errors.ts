@@ -1,0 +1,167 @@
+import * as Data from "effect/Data"
+
+// Every error a user can meet carries a message that says what failed and what to do about it.
+
+export class NotAGitRepository extends Data.TaggedError("NotAGitRepository")<{
+  readonly cwd: string
+}> {
+  override get message() {
+    return `${this.cwd} is not inside a git repository: run handover from a git working tree (git init creates one)`
+  }
+}
+
+export class GitFailed extends Data.TaggedError("GitFailed")<{
+  readonly args: ReadonlyArray<string>
+  readonly exitCode: number
+  readonly stderr: string
+}> {
+  override get message() {
+    const detail = this.stderr.trim().split("\n")[0] ?? ""
+    return `git ${this.args.join(" ")} failed (exit ${this.exitCode})${detail ? `: ${detail}` : ""}; check the repository with git status`
+  }
+}
+
+export class StoreIoError extends Data.TaggedError("StoreIoError")<{
+  readonly path: string
+  readonly action: string
+  readonly reason: string
+}> {
+  override get message() {
+    return `could not ${this.action} ${this.path}: ${this.reason}; check its permissions and free space`
+  }
+}
+
+export class ConfigInvalid extends Data.TaggedError("ConfigInvalid")<{
+  readonly source: string
+  readonly field: string
+  readonly reason: string
+}> {
+  override get message() {
+    const where = this.field ? `${this.source}: ${this.field}` : this.source
+    return `invalid config in ${where}: ${this.reason}; fix it, or run handover print-config to see the defaults`
+  }
+}
+
+export class InvalidBundleId extends Data.TaggedError("InvalidBundleId")<{
+  readonly id: string
+}> {
+  override get message() {
+    return `invalid bundle id ${JSON.stringify(this.id)}: ids look like 20261125T164500Z-7f3a; run handover status to list them`
+  }
+}
+
+export class BundleNotFound extends Data.TaggedError("BundleNotFound")<{
+  readonly id: string
+}> {
+  override get message() {
+    return this.id === "current"
+      ? "no current bundle: run handover capture first"
+      : `no bundle ${this.id}: run handover status to list the bundles`
+  }
+}
+
+export class BundleCorrupt extends Data.TaggedError("BundleCorrupt")<{
+  readonly path: string
+  readonly reason: string
+  /** The bundle directory's name, when the file is a bundle's. */
+  readonly bundleId?: string
+}> {
+  override get message() {
+    return `${this.path} is corrupt (${this.reason}); delete that bundle directory or capture again`
+  }
+}
+
+export class AlreadyClaimed extends Data.TaggedError("AlreadyClaimed")<{
+  readonly id: string
+  readonly by: string
+  readonly at: string
+}> {
+  override get message() {
+    return `bundle ${this.id} was already claimed by ${this.by} at ${this.at}; run handover inspect ${this.id} to read it`
+  }
+}
+
+export class NothingPending extends Data.TaggedError("NothingPending")<{
+  readonly detail?: string
+}> {
+  override get message() {
+    return `no handover is pending${this.detail ? ` (${this.detail})` : ""}`
+  }
+}
+
+export class StoreBusy extends Data.TaggedError("StoreBusy")<{
+  readonly holder: string
+}> {
+  override get message() {
+    return `the .handover store is locked by ${this.holder}; wait for it to finish and try again`
+  }
+}
+
+export class PatchTooLarge extends Data.TaggedError("PatchTooLarge")<{
+  readonly bytes: number
+  readonly limit: number
+}> {
+  override get message() {
+    return `the workspace patch is ${this.bytes} bytes, over capture.maxPatchBytes (${this.limit}); commit or ignore large files, or raise the limit`
+  }
+}
+
+export class SecretsBlocked extends Data.TaggedError("SecretsBlocked")<{
+  readonly count: number
+  readonly first: string
+}> {
+  override get message() {
+    return `capture refused: ${this.count} possible secret(s) in the patch, first ${this.first}; remove them, or set capture.secrets to "warn"`
+  }
+}
+
+export class InputInvalid extends Data.TaggedError("InputInvalid")<{
+  readonly what: string
+  readonly reason: string
+}> {
+  override get message() {
+    return `${this.what}: ${this.reason}`
+  }
+}
+
+export class PatchDoesNotApply extends Data.TaggedError("PatchDoesNotApply")<{
+  readonly id: string
+  readonly detail: string
+}> {
+  override get message() {
+    return `the patch of ${this.id} does not apply cleanly to this working tree (${this.detail}); apply it by hand with git apply --3way`
+  }
+}
+
+export class DaemonUnavailable extends Data.TaggedError("DaemonUnavailable")<{
+  readonly socketPath: string
+  readonly reason: string
+}> {
+  override get message() {
+    return `openusage daemon unavailable at ${this.socketPath} (${this.reason}); start it with openusage daemon, or set openusage.socketPath`
+  }
+}
+
+export class DaemonTimeout extends Data.TaggedError("DaemonTimeout")<{
+  readonly socketPath: string
+  readonly timeoutMs: number
+}> {
+  override get message() {
+    return `openusage daemon at ${this.socketPath} did not answer within ${this.timeoutMs} ms; restart it, or raise openusage.timeoutMs`
+  }
+}
+
+export class DaemonProtocolError extends Data.TaggedError("DaemonProtocolError")<{
+  readonly socketPath: string
+  readonly reason: string
+}> {
+  override get message() {
+    return `openusage daemon at ${this.socketPath} answered unexpectedly (${this.reason}); check that it is openusage and up to date`
+  }
+}
+
+export type OpenUsageError = DaemonUnavailable | DaemonTimeout | DaemonProtocolError
+
+/** Errors whose exit code is 3 rather than 1: a normal "no" for scripts, not a failure. */
+export const isNothingPending = (error: unknown): error is NothingPending =>
+  typeof error === "object" && error !== null && (error as { _tag?: unknown })._tag === "NothingPending"

@@ -1,0 +1,157 @@
+import * as Command from "@effect/platform/Command"
+import * as CommandExecutor from "@effect/platform/CommandExecutor"
+import type { PlatformError } from "@effect/platform/Error"
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Stream from "effect/Stream"
+import { GitFailed, NotAGitRepository } from "../domain/errors.js"
+import { parseDiffSummary } from "../domain/PatchFiles.js"
+import { Git, type PatchOptions } from "../services/Git.js"
+
+interface RunOptions {
+  readonly indexFile?: string
+  /** Exit codes that are answers rather than failures (e.g. 1 for "no such ref"). */
+  readonly okCodes?: ReadonlyArray<number>
+}
+
+/** Settings that would change the patch format if the user's config set them. */
+const formatPins = [
+  "-c", "core.quotePath=true",
+  "-c", "diff.noprefix=false",
+  "-c", "diff.mnemonicPrefix=false",
+  "-c", "diff.relative=false",
+  "-c", "core.fsmonitor=false"
+]
+
+const diffFlags = ["--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/", "-M"]
+
+const pathspec = (options: PatchOptions) => ["--", ".", ...options.exclude.map((path) => `:(top,exclude)${path}`)]
+
+/** Platform errors mean git could not be started or its pipes broke: reported as a git failure. */
+const asGitFailed = (args: ReadonlyArray<string>) => (error: GitFailed | PlatformError): GitFailed =>
+  error._tag === "GitFailed"
+    ? error
+    : new GitFailed({ args, exitCode: -1, stderr: `could not run git (${error.message}); is git installed and on PATH?` })
+
+const collect = (stream: Stream.Stream<Uint8Array, PlatformError>) =>
+  stream.pipe(Stream.decodeText(), Stream.mkString)
+
+export const GitLive = Layer.effect(
+  Git,
+  Effect.gen(function*() {
+    const executor = yield* CommandExecutor.CommandExecutor
+    const fs = yield* FileSystem.FileSystem
+
+    const command = (root: string, args: ReadonlyArray<string>, options: RunOptions) =>
+      Command.make("git", ...formatPins, ...args).pipe(
+        Command.workingDirectory(root),
+        Command.env({
+          GIT_OPTIONAL_LOCKS: "0",
+          GIT_TERMINAL_PROMPT: "0",
+          LC_ALL: "C",
+          ...(options.indexFile !== undefined ? { GIT_INDEX_FILE: options.indexFile } : {})
+        })
+      )
+
+    /** Runs git to completion; a non-zero exit code not listed in okCodes is a GitFailed with git's stderr. */
+    const run = (root: string, args: ReadonlyArray<string>, options: RunOptions = {}) =>
+      Effect.scoped(
+        Effect.gen(function*() {
+          const process = yield* executor.start(command(root, args, options))
+          const [stdout, stderr, exitCode] = yield* Effect.all(
+            [collect(process.stdout), collect(process.stderr), process.exitCode],
+            { concurrency: "unbounded" }
+          )
+          if (exitCode !== 0 && !(options.okCodes ?? []).includes(exitCode)) {
+            return yield* new GitFailed({ args, exitCode, stderr })
+          }
+          return { stdout, stderr, exitCode }
+        })
+      ).pipe(Effect.mapError(asGitFailed(args)))
+
+    const line = (root: string, args: ReadonlyArray<string>) =>
+      run(root, args, { okCodes: [1, 128] }).pipe(
+        Effect.map(({ exitCode, stdout }) => (exitCode === 0 && stdout.trim() !== "" ? stdout.trim() : null))
+      )
+
+    const topLevel = (cwd: string) =>
+      Effect.gen(function*() {
+        const isDirectory = yield* fs.stat(cwd).pipe(
+          Effect.map((info) => info.type === "Directory"),
+          Effect.orElseSucceed(() => false)
+        )
+        if (!isDirectory) return yield* new NotAGitRepository({ cwd })
+        const { exitCode, stdout } = yield* run(cwd, ["rev-parse", "--show-toplevel"], { okCodes: [128] })
+        if (exitCode !== 0 || stdout.trim() === "") return yield* new NotAGitRepository({ cwd })
+        return stdout.trim()
+      })
+
+    const repoState = (root: string) =>
+      Effect.all({
+        branch: line(root, ["symbolic-ref", "--quiet", "--short", "HEAD"]),
+        head: line(root, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]),
+        upstream: line(root, ["rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}"])
+      }, { concurrency: "unbounded" }).pipe(Effect.map((state) => ({ root, ...state })))
+
+    const emptyTree = (root: string) =>
+      run(root, ["hash-object", "-t", "tree", "/dev/null"]).pipe(Effect.map(({ stdout }) => stdout.trim()))
+
+    const tempIndex = (root: string) =>
+      Effect.gen(function*() {
+        const dir = yield* fs.makeTempDirectoryScoped({ prefix: "handover-index-" })
+        const indexFile = `${dir}/index`
+        const realIndex = (yield* run(root, ["rev-parse", "--path-format=absolute", "--git-path", "index"])).stdout.trim()
+        // Copying the index keeps git's cached stat data, so the diff does not re-hash every file.
+        yield* fs.copyFile(realIndex, indexFile).pipe(Effect.catchTag("SystemError", () => Effect.void))
+        return indexFile
+      }).pipe(Effect.mapError(asGitFailed(["(temporary index)"])))
+
+    const workspacePatch = (root: string, options: PatchOptions) =>
+      Effect.gen(function*() {
+        const indexFile = yield* tempIndex(root)
+        if (options.includeUntracked) {
+          yield* run(root, ["add", "--intent-to-add", "--ignore-errors", ...pathspec(options)], { indexFile })
+        }
+        const head = yield* line(root, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"])
+        const base = head ?? (yield* emptyTree(root))
+        const summaryArgs = ["diff", ...diffFlags, "--raw", "--numstat", "-z", base, ...pathspec(options)]
+        const { stdout } = yield* run(root, summaryArgs, { indexFile })
+        const patchArgs = ["diff", ...diffFlags, "--binary", "--full-index", base, ...pathspec(options)]
+        const stream = Stream.unwrapScoped(
+          Effect.gen(function*() {
+            const process = yield* executor.start(command(root, patchArgs, { indexFile }))
+            const stderr = yield* collect(process.stderr).pipe(Effect.fork)
+            const finished = Effect.gen(function*() {
+              const exitCode = yield* process.exitCode
+              if (exitCode !== 0) {
+                return yield* new GitFailed({ args: patchArgs, exitCode, stderr: yield* stderr.await.pipe(
+                  Effect.map((exit) => exit._tag === "Success" ? exit.value : ""))
+                })
+              }
+            })
+            return Stream.concat(process.stdout, Stream.drain(Stream.fromEffect(finished)))
+          })
+        ).pipe(Stream.mapError(asGitFailed(patchArgs)))
+        return { base, files: parseDiffSummary(stdout), stream }
+      })
+
+    const patchApplies = (root: string, patchPath: string, base: string) =>
+      Effect.scoped(
+        Effect.gen(function*() {
+          const dir = yield* fs.makeTempDirectoryScoped({ prefix: "handover-check-" }).pipe(
+            Effect.mapError(asGitFailed(["(temporary index)"]))
+          )
+          const indexFile = `${dir}/index`
+          yield* run(root, ["read-tree", base], { indexFile })
+          const { exitCode, stderr } = yield* run(root, ["apply", "--check", "--cached", patchPath], {
+            indexFile,
+            okCodes: [1, 128]
+          })
+          return { applies: exitCode === 0, detail: exitCode === 0 ? "" : stderr.trim().split("\n")[0] ?? "" }
+        })
+      )
+
+    return Git.of({ topLevel, repoState, workspacePatch, patchApplies })
+  })
+)

@@ -1,0 +1,18 @@
+import * as NodeCommandExecutor from "@effect/platform-node/NodeCommandExecutor"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import * as NodePath from "@effect/platform-node/NodePath"
+import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
+import * as Layer from "effect/Layer"
+import { GitLive } from "./GitLive.js"
+import { OpenUsageLive } from "./OpenUsageLive.js"
+import { StdioLive } from "./StdioLive.js"
+import { StoreLive } from "./StoreLive.js"
+import { WorkspaceLive } from "./WorkspaceLive.js"
+
+const PlatformLive = Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTerminal.layer).pipe(
+  Layer.provideMerge(NodeCommandExecutor.layer.pipe(Layer.provide(NodeFileSystem.layer)))
+)
+
+export const MainLive = Layer.mergeAll(GitLive, StoreLive, OpenUsageLive, StdioLive, WorkspaceLive).pipe(
+  Layer.provideMerge(PlatformLive)
+)

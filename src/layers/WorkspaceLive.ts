@@ -1,0 +1,6 @@
+import * as Layer from "effect/Layer"
+import { homedir } from "node:os"
+import { Workspace } from "../services/Workspace.js"
+
+export const WorkspaceLive = Layer.sync(Workspace, () =>
+  Workspace.of({ cwd: process.cwd(), home: homedir(), env: process.env }))

@@ -1,0 +1,45 @@
+import * as Context from "effect/Context"
+import type * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
+import type * as Stream from "effect/Stream"
+import type { PatchFile } from "../domain/Bundle.js"
+import type { GitFailed, NotAGitRepository } from "../domain/errors.js"
+
+export interface RepoState {
+  readonly root: string
+  readonly branch: string | null
+  /** null on an unborn branch (no commit yet). */
+  readonly head: string | null
+  readonly upstream: string | null
+}
+
+export interface WorkspacePatch {
+  /** The tree the patch applies to: HEAD, or the empty tree on an unborn branch. */
+  readonly base: string
+  readonly files: ReadonlyArray<PatchFile>
+  /** `git diff --binary` output; fails with GitFailed at its end when git exits non-zero. */
+  readonly stream: Stream.Stream<Uint8Array, GitFailed>
+}
+
+export interface PatchOptions {
+  readonly includeUntracked: boolean
+  /** Top-level paths left out of the patch, such as .handover. */
+  readonly exclude: ReadonlyArray<string>
+}
+
+/** The real git binary. Nothing here writes to the user's index, working tree, HEAD, refs or stash. */
+export class Git extends Context.Tag("handover/Git")<Git, {
+  readonly topLevel: (cwd: string) => Effect.Effect<string, NotAGitRepository | GitFailed>
+  readonly repoState: (root: string) => Effect.Effect<RepoState, GitFailed>
+  /** The working tree against HEAD, untracked files included, computed in a temporary index that lives in the scope. */
+  readonly workspacePatch: (
+    root: string,
+    options: PatchOptions
+  ) => Effect.Effect<WorkspacePatch, GitFailed, Scope.Scope>
+  /** `git apply --check` of the patch against `base` in a temporary index; the detail says why it does not apply. */
+  readonly patchApplies: (
+    root: string,
+    patchPath: string,
+    base: string
+  ) => Effect.Effect<{ readonly applies: boolean; readonly detail: string }, GitFailed>
+}>() {}

@@ -1,0 +1,8 @@
+import * as Context from "effect/Context"
+
+/** Where the command runs and what the process environment says: tests provide their own. */
+export class Workspace extends Context.Tag("handover/Workspace")<Workspace, {
+  readonly cwd: string
+  readonly home: string
+  readonly env: Readonly<Record<string, string | undefined>>
+}>() {}

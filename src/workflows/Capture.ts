@@ -1,0 +1,126 @@
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Random from "effect/Random"
+import * as Stream from "effect/Stream"
+import {
+  type Bundle,
+  bundleSchemaVersion,
+  bundlesToPrune,
+  makeBundleId,
+  type SecretFinding,
+  type Trigger
+} from "../domain/Bundle.js"
+import type { HandoverConfig } from "../domain/Config.js"
+import { PatchTooLarge, SecretsBlocked } from "../domain/errors.js"
+import { makePatchScanner, scanPaths } from "../domain/Secrets.js"
+import { storeDirName } from "../domain/StoreLayout.js"
+import { renderSummary } from "../domain/Summary.js"
+import { Git } from "../services/Git.js"
+import { Store } from "../services/Store.js"
+
+export interface CaptureRequest {
+  readonly title: string
+  readonly summary: string
+  readonly nextSteps: ReadonlyArray<string>
+  readonly trigger: Trigger
+  readonly source: Bundle["source"]
+  readonly target: Bundle["target"]
+}
+
+const randomSuffix = Effect.map(
+  Effect.all(Array.from({ length: 4 }, () => Random.nextIntBetween(0, 16))),
+  (digits) => digits.map((digit) => digit.toString(16)).join("")
+)
+
+/**
+ * Writes one bundle and makes it current. The caller holds the store lock. The bundle is assembled in a staging
+ * directory and renamed into place, so a capture killed halfway leaves nothing that reads as a bundle.
+ */
+export const captureBundle = (root: string, config: HandoverConfig, request: CaptureRequest) =>
+  Effect.scoped(
+    Effect.gen(function*() {
+      const git = yield* Git
+      const store = yield* Store
+      const createdAt = new Date(yield* Clock.currentTimeMillis).toISOString()
+      const id = makeBundleId(createdAt, yield* randomSuffix)
+      const repo = yield* git.repoState(root)
+      const staged = yield* store.stageBundle(root, id)
+      const patch = yield* git.workspacePatch(root, {
+        includeUntracked: config.capture.includeUntracked,
+        exclude: [storeDirName]
+      })
+
+      const scanner = config.capture.secrets === "off" ? undefined : makePatchScanner()
+      const limit = config.capture.maxPatchBytes
+      let streamed = 0
+      const guarded = patch.stream.pipe(
+        Stream.tap((chunk) => {
+          streamed += chunk.length
+          if (streamed > limit) return Effect.fail(new PatchTooLarge({ bytes: streamed, limit }))
+          scanner?.push(chunk)
+          return Effect.void
+        })
+      )
+      const written = yield* store.writeStream(staged.patchPath, guarded)
+      const check = written.bytes === 0
+        ? { applies: true, detail: "" }
+        : yield* git.patchApplies(root, staged.patchPath, patch.base)
+
+      const findings: ReadonlyArray<SecretFinding> = scanner === undefined
+        ? []
+        : [...scanPaths(patch.files), ...scanner.finish()]
+      if (config.capture.secrets === "block" && findings.length > 0) {
+        const first = findings[0]!
+        return yield* new SecretsBlocked({
+          count: findings.length,
+          first: `${first.kind} in ${first.path}${first.line === null ? "" : `:${first.line}`}`
+        })
+      }
+
+      const bundle: Bundle = {
+        schemaVersion: bundleSchemaVersion,
+        id,
+        createdAt,
+        title: request.title,
+        summary: request.summary,
+        nextSteps: request.nextSteps,
+        trigger: request.trigger,
+        source: request.source,
+        target: request.target,
+        repo: {
+          root,
+          branch: repo.branch,
+          head: repo.head,
+          ...(repo.upstream !== null ? { upstream: repo.upstream } : {})
+        },
+        patch: {
+          file: "workspace.patch",
+          bytes: written.bytes,
+          sha256: written.sha256,
+          base: patch.base,
+          files: patch.files,
+          includesUntracked: config.capture.includeUntracked,
+          applies: check.applies
+        },
+        secrets: { mode: config.capture.secrets, findings },
+        claim: null
+      }
+      const summary = renderSummary(bundle)
+      yield* store.commitBundle(root, staged, bundle, summary)
+      yield* store.promote(root, bundle, summary)
+
+      const all = yield* store.listBundles(root)
+      const valid = all.flatMap((entry) => entry._tag === "Right" ? [entry.right] : [])
+      yield* store.removeBundles(root, bundlesToPrune(valid, config.bundles.keep, id))
+      return { bundle, applyDetail: check.detail }
+    })
+  )
+
+/** Warnings a capture prints on stderr; the bundle records them too. */
+export const captureWarnings = (bundle: Bundle, applyDetail: string): ReadonlyArray<string> => [
+  ...(bundle.patch.applies ? [] : [`warning: the patch does not apply cleanly to HEAD (${applyDetail})`]),
+  ...bundle.secrets.findings.slice(0, 10).map((finding) =>
+    `warning: possible ${finding.kind} in ${finding.path}${finding.line === null ? "" : `:${finding.line}`}`
+  ),
+  ...(bundle.secrets.findings.length > 10 ? [`warning: … ${bundle.secrets.findings.length - 10} more possible secrets`] : [])
+]

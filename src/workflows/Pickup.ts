@@ -1,0 +1,61 @@
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import { corruptNewest, findPending, validateBundleId } from "../domain/Bundle.js"
+import type { HandoverConfig } from "../domain/Config.js"
+import { AlreadyClaimed, NothingPending } from "../domain/errors.js"
+import { renderSummary } from "../domain/Summary.js"
+import { Store } from "../services/Store.js"
+
+export interface PendingRequest {
+  readonly target?: string | undefined
+}
+
+/** The pending bundle, or NothingPending with the reason; a corrupt newest bundle is an error, not a skip. */
+export const pendingBundle = (root: string, config: HandoverConfig, request: PendingRequest) =>
+  Effect.gen(function*() {
+    const store = yield* Store
+    const entries = yield* store.listBundles(root)
+    const bundles = entries.flatMap((entry) => Either.isRight(entry) ? [entry.right] : [])
+    const corrupt = corruptNewest(bundles, entries.flatMap((entry) => Either.isLeft(entry) ? [entry.left] : []))
+    if (corrupt !== undefined) return yield* corrupt
+    const verdict = findPending(bundles, {
+      nowMillis: yield* Clock.currentTimeMillis,
+      expireAfterHours: config.bundles.expireAfterHours,
+      target: request.target
+    })
+    if (verdict._tag === "None") return yield* new NothingPending({ detail: verdict.reason })
+    return verdict.bundle
+  })
+
+export interface ClaimRequest extends PendingRequest {
+  /** A specific bundle; without it, the pending one. */
+  readonly id?: string | undefined
+}
+
+/**
+ * Claims a bundle and makes it current. The check is repeated under the lock and claim.json is created exclusively,
+ * so of several racing pickups exactly one wins; the others learn who did.
+ */
+export const claimBundle = (root: string, config: HandoverConfig, request: ClaimRequest) =>
+  Effect.gen(function*() {
+    const store = yield* Store
+    const id = request.id === undefined ? undefined : yield* validateBundleId(request.id)
+    const chosen = id === undefined ? pendingBundle(root, config, request) : store.readBundle(root, id)
+    // Fail fast, without taking the lock or creating anything, when there is nothing to claim.
+    yield* chosen
+    return yield* store.withLock(
+      root,
+      "pickup",
+      Effect.gen(function*() {
+        const bundle = yield* chosen
+        if (bundle.claim !== null) {
+          return yield* new AlreadyClaimed({ id: bundle.id, by: bundle.claim.by, at: bundle.claim.at })
+        }
+        const at = new Date(yield* Clock.currentTimeMillis).toISOString()
+        const claimed = yield* store.claim(root, bundle, { by: request.target ?? "unknown", at })
+        yield* store.promote(root, claimed, renderSummary(claimed))
+        return claimed
+      })
+    )
+  })
