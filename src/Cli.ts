@@ -2,9 +2,11 @@ import * as Command from "@effect/cli/Command"
 import { captureCommand } from "./commands/capture.js"
 import { initCommand } from "./commands/init.js"
 import { inspectCommand } from "./commands/inspect.js"
+import { onEventCommand } from "./commands/onEvent.js"
 import { pendingCommand } from "./commands/pending.js"
 import { pickupCommand } from "./commands/pickup.js"
 import { printConfigCommand } from "./commands/printConfig.js"
+import { sessionStartCommand } from "./commands/sessionStart.js"
 import { statusCommand } from "./commands/status.js"
 
 declare const HANDOVER_VERSION: string
@@ -14,10 +16,12 @@ const handover = Command.make("handover").pipe(
     "Carries coding work across the usage limits of coding agents: captures the task state into .handover/ " +
       "and lets the next agent resume from it."
   ),
-  // Grouped as the design lists them: set-up, capture, resume, and reading the store.
+  // Grouped as the design lists them: set-up, capture and hooks, resume, then reading the store.
   Command.withSubcommands([
     initCommand,
     captureCommand,
+    onEventCommand,
+    sessionStartCommand,
     pendingCommand,
     pickupCommand,
     inspectCommand,

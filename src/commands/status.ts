@@ -7,9 +7,48 @@ import { newestFirst } from "../domain/Bundle.js"
 import { storeLayout } from "../domain/StoreLayout.js"
 import { Store } from "../services/Store.js"
 import { pendingBundle } from "../workflows/Pickup.js"
+import * as Options from "@effect/cli/Options"
+import { describeReading } from "../domain/Quota.js"
+import { decodeTriggerMemory, emptyMemory, type TriggerMemory } from "../domain/Trigger.js"
+import type { HandoverConfig } from "../domain/Config.js"
+import { observeQuota } from "../workflows/Quota.js"
 import { jsonOption, loadConfig, printJson, repoRoot, setOption } from "./common.js"
 
-export const statusCommand = Command.make("status", { json: jsonOption, set: setOption }, (args) =>
+const options = {
+  json: jsonOption,
+  probe: Options.boolean("probe").pipe(Options.withDescription("also ask the openusage daemon for health and quota")),
+  set: setOption
+}
+
+const triggerMemory = (root: string) =>
+  Effect.map(
+    Effect.flatMap(Store, (store) => store.readText(storeLayout(root).triggerMemory)),
+    (text) => Option.getOrElse(Option.flatMap(text, decodeTriggerMemory), () => emptyMemory)
+  )
+
+const describeMemory = (memory: TriggerMemory): string => {
+  const tools = Object.entries(memory.tools)
+  if (tools.length === 0) return "no automatic capture yet"
+  return tools.map(([tool, state]) =>
+    `${tool} ${state.armed ? "armed" : `disarmed until ${state.window?.resetsAt ?? "usage falls"}`}${
+      state.lastCapture ? `, last capture ${state.lastCapture.bundleId}` : ""
+    }`
+  ).join("; ")
+}
+
+/** Daemon health and each configured tool's quota, as on-event would read them now. */
+const probeDaemon = (config: HandoverConfig) =>
+  Effect.map(observeQuota(config, config.adapters), ({ connection, health, observations }) => ({
+    socketPath: connection.socketPath,
+    health: health === null ? null : { daemonVersion: health.daemon_version ?? null, apiVersion: health.api_version },
+    tools: observations.map(([tool, observation]) => ({
+      tool,
+      observation,
+      description: observation._tag === "Unavailable" ? `${tool}: ${observation.reason}` : describeReading(observation.reading)
+    }))
+  }))
+
+export const statusCommand = Command.make("status", options, (args) =>
   Effect.gen(function*() {
     const root = yield* repoRoot
     const store = yield* Store
@@ -27,6 +66,7 @@ export const statusCommand = Command.make("status", { json: jsonOption, set: set
         BundleCorrupt: (error) => Effect.succeed({ id: null, title: null, reason: error.message })
       })
     )
+    const probe = args.probe ? yield* probeDaemon(config) : null
     const report = {
       root,
       store: layout.home,
@@ -40,7 +80,9 @@ export const statusCommand = Command.make("status", { json: jsonOption, set: set
         createdAt: bundle.createdAt,
         claimedBy: bundle.claim?.by ?? null
       })),
-      corrupt
+      corrupt,
+      trigger: yield* triggerMemory(root),
+      ...(probe === null ? {} : { probe })
     }
     if (args.json) return yield* printJson(report)
     yield* Console.log([
@@ -53,6 +95,13 @@ export const statusCommand = Command.make("status", { json: jsonOption, set: set
       ...bundles.slice(0, 10).map((bundle) =>
         `  ${bundle.id}  ${bundle.claim === null ? "unclaimed" : `claimed by ${bundle.claim.by}`}  ${bundle.title}`
       ),
-      ...corrupt.map((message) => `  corrupt: ${message}`)
+      ...corrupt.map((message) => `  corrupt: ${message}`),
+      `Trigger memory: ${describeMemory(report.trigger)}`,
+      ...(probe === null ? [] : [
+        `Daemon: ${probe.socketPath} — ${
+          probe.health === null ? "unavailable" : `ok (daemon ${probe.health.daemonVersion ?? "?"}, api ${probe.health.apiVersion || "(none)"})`
+        }`,
+        ...probe.tools.map((tool) => `  ${tool.description}`)
+      ])
     ].join("\n"))
   })).pipe(Command.withDescription("show the store, the config sources, current and pending bundles"))

@@ -11,6 +11,7 @@ export interface StoreLayout {
   readonly state: string
   readonly lock: string
   readonly eventLog: string
+  readonly triggerMemory: string
   readonly installed: string
   readonly bundle: (id: string) => string
 }
@@ -27,6 +28,7 @@ export const storeLayout = (root: string): StoreLayout => {
     state: `${home}/state`,
     lock: `${home}/state/lock`,
     eventLog: `${home}/state/events.log`,
+    triggerMemory: `${home}/state/trigger.json`,
     installed: `${home}/installed.json`,
     bundle: (id) => `${home}/bundles/${id}`
   }
@@ -36,3 +38,6 @@ export const storeLayout = (root: string): StoreLayout => {
 export const storeGitignore = "# Written by handover: only config.json is meant to be committed.\n*\n!.gitignore\n!config.json\n"
 
 export const bundleFiles = ["workspace.patch", "summary.md", "bundle.json"] as const
+
+/** The event log is rotated past this size, keeping one previous file: bounded whatever the hooks do. */
+export const eventLogMaxBytes = 256 * 1024

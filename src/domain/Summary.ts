@@ -2,7 +2,7 @@ import type { Bundle, PatchFile } from "./Bundle.js"
 
 const maxListedFiles = 200
 
-export const describeTrigger = (bundle: Bundle): string => {
+export const describeTrigger = (bundle: Pick<Bundle, "trigger" | "source">): string => {
   const trigger = bundle.trigger
   if (trigger.kind === "manual") {
     return bundle.source.tool ? `captured by hand from ${bundle.source.tool}` : "captured by hand"

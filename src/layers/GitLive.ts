@@ -4,6 +4,7 @@ import type { PlatformError } from "@effect/platform/Error"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import { GitFailed, NotAGitRepository } from "../domain/errors.js"
 import { parseDiffSummary } from "../domain/PatchFiles.js"
@@ -102,8 +103,19 @@ export const GitLive = Layer.effect(
         const dir = yield* fs.makeTempDirectoryScoped({ prefix: "handover-index-" })
         const indexFile = `${dir}/index`
         const realIndex = (yield* run(root, ["rev-parse", "--path-format=absolute", "--git-path", "index"])).stdout.trim()
-        // Copying the index keeps git's cached stat data, so the diff does not re-hash every file.
-        yield* fs.copyFile(realIndex, indexFile).pipe(Effect.catchTag("SystemError", () => Effect.void))
+        // Copying the index keeps git's cached stat data, so the diff does not re-hash every file. The copy keeps the
+        // index's mtime too: git compares it with each entry's mtime to catch files changed in the same second as the
+        // index was written ("racy git"); a fresh mtime would make such a change look clean and drop it from the patch.
+        yield* fs.copyFile(realIndex, indexFile).pipe(
+          Effect.zipRight(fs.stat(realIndex)),
+          Effect.flatMap((info) =>
+            Option.match(info.mtime, {
+              onNone: () => Effect.void,
+              onSome: (mtime) => fs.utimes(indexFile, Option.getOrElse(info.atime, () => mtime), mtime)
+            })
+          ),
+          Effect.catchTag("SystemError", () => Effect.void)
+        )
         return indexFile
       }).pipe(Effect.mapError(asGitFailed(["(temporary index)"])))
 

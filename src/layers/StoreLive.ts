@@ -14,7 +14,7 @@ import { createHash, randomBytes } from "node:crypto"
 import { hostname } from "node:os"
 import { Claim, decodeBundleJson, encodeBundleJson, type Bundle } from "../domain/Bundle.js"
 import { AlreadyClaimed, BundleCorrupt, BundleNotFound, StoreBusy, StoreIoError } from "../domain/errors.js"
-import { storeGitignore, storeLayout } from "../domain/StoreLayout.js"
+import { eventLogMaxBytes, storeGitignore, storeLayout } from "../domain/StoreLayout.js"
 import { Store, type StagedBundle } from "../services/Store.js"
 
 const privateDir = 0o700
@@ -286,7 +286,39 @@ export const StoreLive = Layer.effect(
         return fs.remove(dir, { recursive: true }).pipe(Effect.mapError(io(dir, "remove")))
       }, { discard: true })
 
+    const appendEvent = (root: string, line: string) =>
+      Effect.gen(function*() {
+        const layout = storeLayout(root)
+        const size = yield* fs.stat(layout.eventLog).pipe(
+          Effect.map((info) => Number(info.size)),
+          Effect.orElseSucceed(() => 0)
+        )
+        if (size > eventLogMaxBytes) {
+          yield* fs.rename(layout.eventLog, `${layout.eventLog}.1`).pipe(Effect.ignore)
+        }
+        // O_APPEND writes of one short line do not interleave between concurrent hooks.
+        yield* fs.writeFileString(layout.eventLog, line.replace(/\n/g, " ") + "\n", { flag: "a", mode: privateFile })
+      }).pipe(Effect.mapError(io(storeLayout(root).eventLog, "append to")))
+
+    const readTail = (path: string, maxBytes: number) =>
+      Effect.gen(function*() {
+        const info = yield* fs.stat(path)
+        if (info.type !== "File") return Option.none<string>()
+        const size = Number(info.size)
+        const offset = Math.max(0, size - maxBytes)
+        const bytes = yield* fs.stream(path, { offset, bytesToRead: size - offset }).pipe(
+          Stream.runCollect,
+          Effect.map((chunks) => Buffer.concat([...chunks]))
+        )
+        return Option.some(bytes.toString("utf8"))
+      }).pipe(
+        Effect.catchIf(isReason("NotFound"), () => Effect.succeed(Option.none<string>())),
+        Effect.mapError(io(path, "read"))
+      )
+
     return Store.of({
+      appendEvent,
+      readTail,
       isInitialised: (root) =>
         fs.exists(storeLayout(root).config).pipe(Effect.mapError(io(storeLayout(root).config, "check"))),
       ensure,

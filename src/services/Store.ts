@@ -69,6 +69,10 @@ export class Store extends Context.Tag("handover/Store")<Store, {
   /** Atomic replace of a private file (0600). */
   readonly writeText: (path: string, text: string) => Effect.Effect<void, StoreIoError>
   readonly streamFile: (path: string) => Stream.Stream<Uint8Array, StoreIoError>
+  /** Appends one line to state/events.log, rotating it to events.log.1 past its size bound. */
+  readonly appendEvent: (root: string, line: string) => Effect.Effect<void, StoreIoError>
+  /** The last maxBytes of a file (a transcript), or none when it is missing or not a regular file. */
+  readonly readTail: (path: string, maxBytes: number) => Effect.Effect<Option.Option<string>, StoreIoError>
   /** Size and sha256 of a file, to check a patch against its bundle.json; none when it is missing. */
   readonly hashFile: (path: string) => Effect.Effect<Option.Option<WrittenFile>, StoreIoError>
 }>() {}

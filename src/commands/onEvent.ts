@@ -1,0 +1,74 @@
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import * as Clock from "effect/Clock"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import { parseHookPayload, resolveHookContext } from "../domain/HookEvent.js"
+import { Stdio } from "../services/Stdio.js"
+import { Store } from "../services/Store.js"
+import { Workspace } from "../services/Workspace.js"
+import { type EventOutcome, handleEvent } from "../workflows/OnEvent.js"
+import { loadConfig, repoRoot, setOption } from "./common.js"
+
+/** Hook payloads are small; a stuck or huge stdin must not hold the agent. */
+export const hookStdinLimits = { maxBytes: 1024 * 1024, timeoutMs: 1000, fromTerminal: false }
+
+const options = {
+  tool: Options.text("tool").pipe(Options.optional, Options.withDescription("the agent firing the hook (claude, codex, …)")),
+  event: Options.text("event").pipe(Options.optional, Options.withDescription("SessionStart, UserPromptSubmit or Stop")),
+  verbose: Options.boolean("verbose").pipe(Options.withDescription("explain the decision on stderr")),
+  set: setOption
+}
+
+/** The directory the hook is about: the payload's cwd when it names one, else where the hook runs. */
+const hookRoot = (payloadCwd: string | undefined) =>
+  Effect.gen(function*() {
+    const workspace = yield* Workspace
+    return yield* repoRoot.pipe(
+      Effect.provideService(Workspace, { ...workspace, cwd: payloadCwd ?? workspace.cwd })
+    )
+  })
+
+export const onEventCommand = Command.make("on-event", options, (args) =>
+  Effect.gen(function*() {
+    const stdin = yield* (yield* Stdio).read(hookStdinLimits)
+    const payload = parseHookPayload(stdin)
+    const { event, tool } = resolveHookContext({
+      flagTool: Option.getOrUndefined(args.tool),
+      flagEvent: Option.getOrUndefined(args.event),
+      payload
+    })
+    const explain = (line: string) => args.verbose ? Console.error(`handover on-event: ${line}`) : Effect.void
+    if (payload.malformed) yield* explain("the hook payload on stdin is not a JSON object; ignoring it")
+    const root = yield* hookRoot(payload.cwd)
+    const store = yield* Store
+    if (!(yield* store.isInitialised(root))) {
+      return yield* explain(`${root} has no .handover/config.json (run handover init): nothing to do`)
+    }
+    const log = (outcome: EventOutcome) =>
+      Effect.gen(function*() {
+        const at = new Date(yield* Clock.currentTimeMillis).toISOString()
+        yield* store.appendEvent(root, JSON.stringify({ at, tool, event, ...outcome }))
+        yield* explain(`${outcome.action}: ${outcome.reason}${outcome.bundleId ? ` (bundle ${outcome.bundleId})` : ""}`)
+      })
+    if (tool === null || event === null) {
+      return yield* log({
+        action: "skipped",
+        reason: `cannot tell the ${tool === null ? "tool" : "event"}: pass --${tool === null ? "tool" : "event"}`
+      })
+    }
+    const outcome = yield* Effect.gen(function*() {
+      const { config } = yield* loadConfig(root, args.set)
+      return yield* handleEvent({ root, config, tool, event, payload })
+    }).pipe(
+      // Fail open: whatever went wrong is logged, never passed to the agent.
+      Effect.catchAll((error) => Effect.succeed<EventOutcome>({ action: "skipped", reason: `error: ${error.message}` }))
+    )
+    yield* log(outcome)
+  }).pipe(
+    Effect.catchAll((error) => args.verbose ? Console.error(`handover on-event: skipped: ${error.message}`) : Effect.void),
+    Effect.catchAllDefect((defect) =>
+      args.verbose ? Console.error(`handover on-event: internal error: ${String(defect)}`) : Effect.void
+    )
+  )).pipe(Command.withDescription("hook: on a tool event, ask openusage and capture when the quota is nearly spent"))

@@ -1,0 +1,45 @@
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import { parseHookPayload } from "../domain/HookEvent.js"
+import { renderResumeContext, sessionStartHookJson, SessionStartFormat } from "../domain/ResumeContext.js"
+import { storeLayout } from "../domain/StoreLayout.js"
+import { Stdio } from "../services/Stdio.js"
+import { Workspace } from "../services/Workspace.js"
+import { pendingBundle } from "../workflows/Pickup.js"
+import { loadConfig, repoRoot, targetOption } from "./common.js"
+import { hookStdinLimits } from "./onEvent.js"
+
+const options = {
+  format: Options.choice("format", SessionStartFormat).pipe(
+    Options.withDefault("plain"),
+    Options.withDescription("plain text, or the SessionStart hook JSON of claude or codex")
+  ),
+  target: targetOption,
+  verbose: Options.boolean("verbose").pipe(Options.withDescription("say on stderr why nothing was printed"))
+}
+
+export const sessionStartCommand = Command.make("session-start", options, (args) =>
+  Effect.gen(function*() {
+    const payload = parseHookPayload(yield* (yield* Stdio).read(hookStdinLimits))
+    const workspace = yield* Workspace
+    const root = yield* repoRoot.pipe(
+      Effect.provideService(Workspace, { ...workspace, cwd: payload.cwd ?? workspace.cwd })
+    )
+    const { config } = yield* loadConfig(root)
+    // A claude or codex session resumes as that tool: a bundle meant for another tool is not offered to it.
+    const target = Option.getOrElse(args.target, () => args.format === "plain" ? null : args.format)
+    const bundle = yield* pendingBundle(root, config, { target: target ?? undefined })
+    const context = renderResumeContext(bundle, storeLayout(root).home, target)
+    yield* Console.log(args.format === "plain" ? context : sessionStartHookJson(context))
+  }).pipe(
+    // Fails open: nothing pending, or anything going wrong, prints nothing on stdout and exits 0.
+    Effect.catchAll((error) =>
+      args.verbose ? Console.error(`handover session-start: nothing printed: ${error.message}`) : Effect.void
+    ),
+    Effect.catchAllDefect((defect) =>
+      args.verbose ? Console.error(`handover session-start: internal error: ${String(defect)}`) : Effect.void
+    )
+  )).pipe(Command.withDescription("hook: print the resume context when a handover is pending (nothing otherwise)"))

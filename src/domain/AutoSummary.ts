@@ -1,0 +1,76 @@
+import type { Trigger } from "./Bundle.js"
+import type { HookPayload } from "./HookEvent.js"
+import { redactSecrets } from "./Secrets.js"
+import { describeTrigger } from "./Summary.js"
+import type { TranscriptDigest } from "./Transcript.js"
+import { autoTitle } from "./Trigger.js"
+
+const maxText = 1500
+const maxSummary = 8000
+
+const clip = (text: string, limit: number): string => {
+  const trimmed = text.trim()
+  return trimmed.length <= limit ? trimmed : `${trimmed.slice(0, limit - 1)}…`
+}
+
+const quote = (text: string): string => clip(text, maxText).split("\n").map((line) => `> ${line}`).join("\n")
+
+export interface AutoSummaryInput {
+  readonly trigger: Extract<Trigger, { kind: "threshold" }>
+  readonly payload: HookPayload
+  /** The transcript's digest, when the payload pointed at a readable transcript. */
+  readonly digest: TranscriptDigest | null
+}
+
+export interface AutoSummary {
+  readonly title: string
+  readonly summary: string
+  readonly nextSteps: ReadonlyArray<string>
+}
+
+/**
+ * The summary of an automatic capture, built only from what the event carries: the prompt, the last assistant message
+ * and the transcript's recent requests, edits and commands. Deterministic, bounded, and with secrets redacted.
+ */
+export const buildAutoSummary = ({ digest, payload, trigger }: AutoSummaryInput): AutoSummary => {
+  const requests = [...(digest?.requests ?? [])]
+  const prompt = payload.prompt?.trim()
+  if (prompt && requests[requests.length - 1] !== prompt) requests.push(prompt)
+  const lastRequest = requests[requests.length - 1]
+  const lastAssistant = payload.last_assistant_message?.trim() || digest?.lastAssistant || null
+  const files = digest?.filesEdited ?? []
+  const commands = digest?.commands ?? []
+
+  const sections: Array<string> = [
+    `Automatic handover from ${trigger.tool}, ${describeTrigger({ trigger, source: { tool: trigger.tool } })}.`
+  ]
+  if (lastRequest !== undefined) sections.push(`Last request:\n${quote(lastRequest)}`)
+  if (requests.length > 1) {
+    sections.push(`Earlier requests (oldest first):\n${requests.slice(0, -1).map((r) => `- ${clip(r, 300)}`).join("\n")}`)
+  }
+  if (lastAssistant !== null) sections.push(`Last assistant message:\n${quote(lastAssistant)}`)
+  if (files.length > 0) sections.push(`Files edited in the session:\n${files.map((file) => `- ${file}`).join("\n")}`)
+  if (commands.length > 0) {
+    sections.push(
+      `Commands run (most recent last):\n${
+        commands.map((c) => `- \`${c.command}\` → ${c.exitCode === null ? "exit unknown" : `exit ${c.exitCode}`}`).join("\n")
+      }`
+    )
+  }
+  if (payload.transcript_path) sections.push(`Transcript: ${payload.transcript_path}`)
+
+  const nextSteps: Array<string> = []
+  if (lastRequest !== undefined) nextSteps.push(`Continue the last request: ${clip(lastRequest.split("\n")[0]!, 200)}`)
+  else nextSteps.push("Read the summary and the patch, then continue the task")
+  const lastFailure = [...commands].reverse().find((c) => c.exitCode !== null && c.exitCode !== 0)
+  if (lastFailure !== undefined) {
+    nextSteps.push(`Re-run \`${clip(lastFailure.command, 200)}\`, which last failed with exit ${lastFailure.exitCode}`)
+  }
+  if (files.length > 0) nextSteps.push(`Review the uncommitted edits to ${files.slice(-5).join(", ")}`)
+
+  return {
+    title: autoTitle(trigger),
+    summary: redactSecrets(clip(sections.join("\n\n"), maxSummary)),
+    nextSteps: nextSteps.map(redactSecrets)
+  }
+}

@@ -1,0 +1,51 @@
+import type { Bundle } from "./Bundle.js"
+import { describeTrigger } from "./Summary.js"
+
+/** Claude Code and Codex cap injected context at about 10,000 characters. */
+export const maxContextChars = 10_000
+
+export const SessionStartFormat = ["plain", "claude", "codex"] as const
+export type SessionStartFormat = (typeof SessionStartFormat)[number]
+
+const clip = (text: string, limit: number): string =>
+  text.length <= limit ? text : `${text.slice(0, Math.max(0, limit - 1))}…`
+
+/**
+ * What a new agent session is told about a pending handover: what it is, why and when it was captured, the next
+ * steps, where the files are and how to claim it. Always within maxContextChars: the summary gives way first.
+ */
+export const renderResumeContext = (bundle: Bundle, storeHome: string, claimTarget: string | null): string => {
+  const dir = `${storeHome}/bundles/${bundle.id}`
+  const pickup = claimTarget === null ? "handover pickup" : `handover pickup --target ${claimTarget}`
+  const head = [
+    `A handover is pending in this repository: "${bundle.title}" (bundle ${bundle.id}).`,
+    `It was ${describeTrigger(bundle)}, at ${bundle.createdAt}, on branch ${bundle.repo.branch ?? "(detached)"} at ${
+      bundle.repo.head?.slice(0, 12) ?? "(no commit yet)"
+    }.`,
+    ""
+  ].join("\n")
+  const steps = bundle.nextSteps.length === 0
+    ? "Next steps: none were given; read the summary and the patch."
+    : ["Next steps:", ...bundle.nextSteps.map((step, index) => `${index + 1}. ${clip(step, 500)}`)].join("\n")
+  const files = bundle.patch.files.length === 0
+    ? "There were no uncommitted changes."
+    : `Uncommitted changes (${bundle.patch.files.length} file(s)): ${
+      bundle.patch.files.slice(0, 30).map((file) => file.path).join(", ")
+    }${bundle.patch.files.length > 30 ? ", …" : ""}.`
+  const tail = [
+    "",
+    steps,
+    "",
+    files,
+    `Files: ${dir}/summary.md (full summary), ${dir}/workspace.patch (the uncommitted work as a binary-safe patch).`,
+    `To take over this work, first run \`${pickup}\`: it claims the handover so that no other agent resumes it too. ` +
+    "In this working tree the changes are normally already present; elsewhere apply the patch with `git apply --3way`."
+  ].join("\n")
+  const room = maxContextChars - head.length - tail.length - "Summary:\n\n".length
+  const summary = `Summary:\n${clip(bundle.summary.trim() || "(none given)", Math.max(0, room))}\n`
+  return clip(head + summary + tail, maxContextChars)
+}
+
+/** The hook output Claude Code and Codex read from a SessionStart hook. */
+export const sessionStartHookJson = (context: string): string =>
+  JSON.stringify({ hookSpecificOutput: { hookEventName: "SessionStart", additionalContext: context } })
