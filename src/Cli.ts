@@ -16,17 +16,17 @@ const handover = Command.make("handover").pipe(
     "Carries coding work across the usage limits of coding agents: captures the task state into .handover/ " +
       "and lets the next agent resume from it."
   ),
-  // Grouped as the design lists them: set-up, capture and hooks, resume, then reading the store.
+  // In the order DESIGN.md lists them: set-up, capture and the hooks, reading the store, then resuming.
   Command.withSubcommands([
     initCommand,
     captureCommand,
     onEventCommand,
     sessionStartCommand,
-    pendingCommand,
-    pickupCommand,
     inspectCommand,
+    printConfigCommand,
     statusCommand,
-    printConfigCommand
+    pendingCommand,
+    pickupCommand
   ])
 )
 

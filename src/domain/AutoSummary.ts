@@ -33,13 +33,16 @@ export interface AutoSummary {
  * and the transcript's recent requests, edits and commands. Deterministic, bounded, and with secrets redacted.
  */
 export const buildAutoSummary = ({ digest, payload, trigger }: AutoSummaryInput): AutoSummary => {
-  const requests = [...(digest?.requests ?? [])]
-  const prompt = payload.prompt?.trim()
+  // Redacted before anything is clipped: a cut through a secret would leave a prefix the patterns no longer match.
+  const requests = (digest?.requests ?? []).map(redactSecrets)
+  const prompt = payload.prompt === undefined ? undefined : redactSecrets(payload.prompt).trim()
   if (prompt && requests[requests.length - 1] !== prompt) requests.push(prompt)
   const lastRequest = requests[requests.length - 1]
-  const lastAssistant = payload.last_assistant_message?.trim() || digest?.lastAssistant || null
-  const files = digest?.filesEdited ?? []
-  const commands = digest?.commands ?? []
+  const assistantText = payload.last_assistant_message?.trim() || digest?.lastAssistant || null
+  const lastAssistant = assistantText === null ? null : redactSecrets(assistantText)
+  const files = (digest?.filesEdited ?? []).map(redactSecrets)
+  const commands = (digest?.commands ?? []).map((c) => ({ ...c, command: redactSecrets(c.command) }))
+  const transcriptPath = payload.transcript_path ? redactSecrets(payload.transcript_path) : null
 
   const sections: Array<string> = [
     `Automatic handover from ${trigger.tool}, ${describeTrigger({ trigger, source: { tool: trigger.tool } })}.`
@@ -57,7 +60,7 @@ export const buildAutoSummary = ({ digest, payload, trigger }: AutoSummaryInput)
       }`
     )
   }
-  if (payload.transcript_path) sections.push(`Transcript: ${payload.transcript_path}`)
+  if (transcriptPath !== null) sections.push(`Transcript: ${transcriptPath}`)
 
   const nextSteps: Array<string> = []
   if (lastRequest !== undefined) nextSteps.push(`Continue the last request: ${clip(lastRequest.split("\n")[0]!, 200)}`)

@@ -93,7 +93,8 @@ export const makePatchScanner = () => {
       return
     }
     if (line.startsWith("+++ ")) {
-      const target = line.slice(4)
+      // git ends the name with a tab when it contains a space, quoted or not.
+      const target = line.slice(4).replace(/\t$/, "")
       if (target !== "/dev/null") path = unquotePath(target).replace(/^b\//, "")
     } else if (line.startsWith("diff --git ")) {
       path = ""

@@ -12,7 +12,7 @@ import * as Sink from "effect/Sink"
 import * as Stream from "effect/Stream"
 import { createHash, randomBytes } from "node:crypto"
 import { hostname } from "node:os"
-import { Claim, decodeBundleJson, encodeBundleJson, type Bundle } from "../domain/Bundle.js"
+import { Claim, decodeBundleJson, describeBundleError, encodeBundleJson, type Bundle } from "../domain/Bundle.js"
 import { AlreadyClaimed, BundleCorrupt, BundleNotFound, StoreBusy, StoreIoError } from "../domain/errors.js"
 import { eventLogMaxBytes, storeGitignore, storeLayout } from "../domain/StoreLayout.js"
 import { Store, type StagedBundle } from "../services/Store.js"
@@ -192,7 +192,7 @@ export const StoreLive = Layer.effect(
         if (Option.isNone(text)) return Option.none<Either.Either<Bundle, BundleCorrupt>>()
         const decoded = decodeBundleJson(text.value)
         if (Either.isLeft(decoded)) {
-          const reason = decoded.left.message.split("\n").slice(-1)[0]?.trim() ?? "invalid"
+          const reason = describeBundleError(decoded.left)
           const bundleId = dir.slice(dir.lastIndexOf("/") + 1)
           return Option.some(Either.left(new BundleCorrupt({ path, reason, bundleId })))
         }

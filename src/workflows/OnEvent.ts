@@ -32,6 +32,9 @@ export interface EventOutcome {
   readonly bundleId?: string
 }
 
+const skipped = (reason: string, percent?: number | null): EventOutcome =>
+  percent === undefined ? { action: "skipped", reason } : { action: "skipped", reason, percent }
+
 const readMemory = (root: string) =>
   Effect.map(
     Effect.flatMap(Store, (store) => store.readText(storeLayout(root).triggerMemory)),
@@ -73,10 +76,10 @@ export const handleEvent = (input: {
       })
 
     if (!config.trigger.events.includes(event as never)) {
-      return { action: "skipped", reason: `${event} is not in trigger.events` } satisfies EventOutcome
+      return skipped(`${event} is not in trigger.events`)
     }
     if (providerForTool(tool) === undefined) {
-      return { action: "skipped", reason: `no openusage provider is known for ${tool}` } satisfies EventOutcome
+      return skipped(`no openusage provider is known for ${tool}`)
     }
     const { observations } = yield* observeQuota(config, [tool])
     const observation = observations[0]![1]
@@ -92,7 +95,7 @@ export const handleEvent = (input: {
           Effect.flatMap(readMemory(root), (memory) => writeToolMemory(root, memory, tool, first.memory))
         )
       }
-      return { action: "skipped", reason: first.reason, percent } satisfies EventOutcome
+      return skipped(first.reason, percent)
     }
 
     return yield* store.withLock(
@@ -103,7 +106,7 @@ export const handleEvent = (input: {
         const now = yield* Clock.currentTimeMillis
         const decision = decide(observation, memory, now)
         if (decision._tag === "Skip") {
-          return { action: "skipped", reason: decision.reason, percent } satisfies EventOutcome
+          return skipped(decision.reason, percent)
         }
         const transcript = payload.transcript_path
           ? yield* store.readTail(payload.transcript_path, transcriptTailBytes).pipe(
@@ -125,7 +128,8 @@ export const handleEvent = (input: {
           target: {}
         })
         yield* writeToolMemory(root, memory, tool, afterCapture(decision, bundle.id, new Date(now).toISOString()))
-        return { action: "captured", reason: decision.reason, percent, bundleId: bundle.id } satisfies EventOutcome
+        const outcome: EventOutcome = { action: "captured", reason: decision.reason, percent, bundleId: bundle.id }
+        return outcome
       })
     )
   })

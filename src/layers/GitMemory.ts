@@ -1,0 +1,51 @@
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Stream from "effect/Stream"
+import type { PatchFile } from "../domain/Bundle.js"
+import { NotAGitRepository } from "../domain/errors.js"
+import { Git, type RepoState } from "../services/Git.js"
+
+// A repository described in memory, for unit tests of the workflows: what git would report, without running it.
+
+export interface GitMemoryOptions {
+  readonly root: string
+  readonly branch?: string | null
+  readonly head?: string | null
+  readonly upstream?: string | null
+  /** The bytes `git diff --binary` would stream, and the files it lists. */
+  readonly patch?: string | Uint8Array
+  readonly files?: ReadonlyArray<PatchFile>
+  readonly applies?: boolean
+}
+
+const emptyTree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+
+export const GitMemory = {
+  layer: (options: GitMemoryOptions): Layer.Layer<Git> => {
+    const state: RepoState = {
+      root: options.root,
+      branch: options.branch === undefined ? "main" : options.branch,
+      head: options.head === undefined ? "0123456789abcdef0123456789abcdef01234567" : options.head,
+      upstream: options.upstream ?? null
+    }
+    const bytes = typeof options.patch === "string" ? new TextEncoder().encode(options.patch) : options.patch
+    return Layer.succeed(Git, Git.of({
+      topLevel: (cwd) =>
+        cwd === state.root || cwd.startsWith(`${state.root}/`)
+          ? Effect.succeed(state.root)
+          : Effect.fail(new NotAGitRepository({ cwd })),
+      repoState: () => Effect.succeed(state),
+      workspacePatch: () =>
+        Effect.succeed({
+          base: state.head ?? emptyTree,
+          files: options.files ?? [],
+          // In chunks of 7 bytes: whoever reads the stream must not assume a chunk holds whole lines.
+          stream: Stream.fromIterable(
+            bytes === undefined ? [] : Array.from({ length: Math.ceil(bytes.length / 7) }, (_, i) => bytes.slice(i * 7, i * 7 + 7))
+          )
+        }),
+      patchApplies: () =>
+        Effect.succeed(options.applies === false ? { applies: false, detail: "patch does not apply" } : { applies: true, detail: "" })
+    }))
+  }
+}

@@ -1,0 +1,177 @@
+import * as FileSystem from "@effect/platform/FileSystem"
+import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as TestClock from "effect/TestClock"
+import { createHash } from "node:crypto"
+import type { PatchFile } from "../../src/domain/Bundle.js"
+import { defaultConfig, type HandoverConfig } from "../../src/domain/Config.js"
+import { storeLayout } from "../../src/domain/StoreLayout.js"
+import { GitMemory } from "../../src/layers/GitMemory.js"
+import { StoreMemory } from "../../src/layers/StoreMemory.js"
+import { Store } from "../../src/services/Store.js"
+import { captureBundle, type CaptureRequest } from "../../src/workflows/Capture.js"
+import { claimBundle, pendingBundle } from "../../src/workflows/Pickup.js"
+
+// Workflows on in-memory layers: a repository described in memory and the real store logic on an in-memory disk.
+
+const root = "/work/shop"
+const patch = [
+  "diff --git a/src/cart.ts b/src/cart.ts",
+  "index 1111111..2222222 100644",
+  "--- a/src/cart.ts",
+  "+++ b/src/cart.ts",
+  "@@ -1 +1,2 @@",
+  " export const total = 1",
+  "+export const key = \"AKIAABCDEFGHIJKLMNOP\"",
+  ""
+].join("\n")
+const files: ReadonlyArray<PatchFile> = [{ path: "src/cart.ts", status: "modified", binary: false, added: 1, deleted: 0 }]
+
+const request: CaptureRequest = {
+  title: "Cart discounts",
+  summary: "total() subtracts the discount",
+  nextSteps: ["Run the tests"],
+  trigger: { kind: "manual" },
+  source: { tool: "claude" },
+  target: {}
+}
+
+/** Fresh layers per test: the in-memory disk is state. */
+const layers = (gitOptions: Partial<Parameters<typeof GitMemory.layer>[0]> = {}) =>
+  Layer.merge(GitMemory.layer({ root, patch, files, ...gitOptions }), StoreMemory)
+
+const withConfig = (patchConfig: Partial<HandoverConfig["capture"]>, bundles?: Partial<HandoverConfig["bundles"]>) => ({
+  ...defaultConfig,
+  capture: { ...defaultConfig.capture, ...patchConfig },
+  bundles: { ...defaultConfig.bundles, ...bundles }
+})
+
+const capture = (config: HandoverConfig = defaultConfig) =>
+  Effect.flatMap(Store, (store) => store.withLock(root, "capture", captureBundle(root, config, request)))
+
+const prepare = Effect.flatMap(FileSystem.FileSystem, (fs) => fs.makeDirectory(root, { recursive: true }))
+
+describe("captureBundle", () => {
+  it.effect("writes the patch streamed from git with its size and sha256, and makes the bundle current", () =>
+    Effect.gen(function*() {
+      yield* prepare
+      yield* TestClock.setTime(Date.parse("2026-11-25T16:45:00.123Z"))
+      const { bundle } = yield* capture()
+      expect(bundle.id).toMatch(/^20261125T164500Z-[0-9a-f]{4}$/)
+      expect(bundle.createdAt).toBe("2026-11-25T16:45:00.123Z")
+      expect(bundle.patch.bytes).toBe(Buffer.byteLength(patch))
+      expect(bundle.patch.sha256).toBe(createHash("sha256").update(patch).digest("hex"))
+      expect(bundle.patch.files).toEqual(files)
+      expect(bundle.repo).toEqual({ root, branch: "main", head: "0123456789abcdef0123456789abcdef01234567" })
+
+      const fs = yield* FileSystem.FileSystem
+      const layout = storeLayout(root)
+      expect(yield* fs.readFileString(`${layout.bundle(bundle.id)}/workspace.patch`)).toBe(patch)
+      expect(yield* fs.readFileString(`${layout.current}/workspace.patch`)).toBe(patch)
+      expect(yield* fs.readFileString(`${layout.current}/summary.md`)).toContain("# Handover: Cart discounts")
+      expect(yield* (yield* Store).currentId(root)).toEqual(expect.objectContaining({ value: bundle.id }))
+    }).pipe(Effect.provide(layers())))
+
+  it.effect("records a possible secret in the added lines with its line number, and warns", () =>
+    Effect.gen(function*() {
+      yield* prepare
+      const { bundle } = yield* capture()
+      expect(bundle.secrets.findings).toEqual([{ path: "src/cart.ts", line: 2, kind: "AWS access key" }])
+    }).pipe(Effect.provide(layers())))
+
+  it.effect("refuses with capture.secrets = block, leaving no bundle behind", () =>
+    Effect.gen(function*() {
+      yield* prepare
+      const error = yield* Effect.flip(capture(withConfig({ secrets: "block" })))
+      expect(error._tag).toBe("SecretsBlocked")
+      const fs = yield* FileSystem.FileSystem
+      expect(yield* fs.readDirectory(storeLayout(root).bundles)).toEqual([])
+    }).pipe(Effect.provide(layers())))
+
+  it.effect("refuses a patch over capture.maxPatchBytes, leaving no bundle behind", () =>
+    Effect.gen(function*() {
+      yield* prepare
+      const error = yield* Effect.flip(capture(withConfig({ maxPatchBytes: 50 })))
+      expect(error._tag).toBe("PatchTooLarge")
+      expect(yield* (yield* Store).listBundles(root)).toEqual([])
+    }).pipe(Effect.provide(layers())))
+
+  it.effect("records a patch that does not apply to HEAD", () =>
+    Effect.gen(function*() {
+      yield* prepare
+      const { applyDetail, bundle } = yield* capture()
+      expect(bundle.patch.applies).toBe(false)
+      expect(applyDetail).toBe("patch does not apply")
+    }).pipe(Effect.provide(layers({ applies: false }))))
+
+  it.effect("keeps at most bundles.keep bundles, newest first", () =>
+    Effect.gen(function*() {
+      yield* prepare
+      const ids: Array<string> = []
+      for (let i = 0; i < 4; i++) {
+        yield* TestClock.adjust(1000)
+        ids.push((yield* capture(withConfig({}, { keep: 2 }))).bundle.id)
+      }
+      const kept = (yield* (yield* Store).listBundles(root)).map((entry) => Either.getOrThrow(entry).id).sort()
+      expect(kept).toEqual(ids.slice(2).sort())
+    }).pipe(Effect.provide(layers())))
+})
+
+describe("pending and claims", () => {
+  it.effect("the newest capture supersedes older ones; claiming it leaves nothing pending", () =>
+    Effect.gen(function*() {
+      yield* prepare
+      yield* TestClock.setTime(Date.parse("2026-11-25T10:00:00Z"))
+      yield* capture()
+      yield* TestClock.adjust(60_000)
+      const { bundle: newest } = yield* capture()
+      expect((yield* pendingBundle(root, defaultConfig, {})).id).toBe(newest.id)
+
+      const claimed = yield* claimBundle(root, defaultConfig, { target: "codex" })
+      expect(claimed.id).toBe(newest.id)
+      expect(claimed.claim).toEqual({ by: "codex", at: "2026-11-25T10:01:00.000Z" })
+      const none = yield* Effect.flip(pendingBundle(root, defaultConfig, {}))
+      expect(none._tag).toBe("NothingPending")
+    }).pipe(Effect.provide(layers())))
+
+  it.effect("a claim is exclusive: the second claimer of a named bundle learns who has it", () =>
+    Effect.gen(function*() {
+      yield* prepare
+      const { bundle } = yield* capture()
+      yield* claimBundle(root, defaultConfig, { id: bundle.id, target: "codex" })
+      const error = yield* Effect.flip(claimBundle(root, defaultConfig, { id: bundle.id, target: "gemini" }))
+      expect(error._tag).toBe("AlreadyClaimed")
+      expect(error.message).toContain("claimed by codex")
+    }).pipe(Effect.provide(layers())))
+
+  it.effect("a bundle meant for codex is not pending for claude, and expires after bundles.expireAfterHours", () =>
+    Effect.gen(function*() {
+      yield* prepare
+      const store = yield* Store
+      yield* store.withLock(root, "capture", captureBundle(root, defaultConfig, { ...request, target: { tool: "codex" } }))
+      expect((yield* Effect.flip(pendingBundle(root, defaultConfig, { target: "claude" }))).message).toMatch(/meant for codex/)
+      expect((yield* pendingBundle(root, defaultConfig, { target: "codex" })).target.tool).toBe("codex")
+      yield* TestClock.adjust(73 * 3_600_000)
+      expect((yield* Effect.flip(pendingBundle(root, defaultConfig, {}))).message).toMatch(/expireAfterHours/)
+    }).pipe(Effect.provide(layers())))
+
+  it.effect("an invalid id is refused before anything is read", () =>
+    Effect.gen(function*() {
+      yield* prepare
+      const error = yield* Effect.flip(claimBundle(root, defaultConfig, { id: "../../etc" }))
+      expect(error._tag).toBe("InvalidBundleId")
+    }).pipe(Effect.provide(layers())))
+
+  it.effect("a corrupt newest bundle.json is an error, not something to guess past", () =>
+    Effect.gen(function*() {
+      yield* prepare
+      const { bundle } = yield* capture()
+      const fs = yield* FileSystem.FileSystem
+      yield* fs.writeFileString(`${storeLayout(root).bundle(bundle.id)}/bundle.json`, "{ not json")
+      const error = yield* Effect.flip(pendingBundle(root, defaultConfig, {}))
+      expect(error._tag).toBe("BundleCorrupt")
+      expect(error.message).toContain(`${bundle.id}/bundle.json is corrupt`)
+    }).pipe(Effect.provide(layers())))
+})
