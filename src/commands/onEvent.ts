@@ -40,7 +40,6 @@ export const onEventCommand = Command.make("on-event", options, (args) =>
       payload
     })
     const explain = (line: string) => args.verbose ? Console.error(`handover on-event: ${line}`) : Effect.void
-    if (payload.malformed) yield* explain("the hook payload on stdin is not a JSON object; ignoring it")
     const root = yield* hookRoot(payload.cwd)
     const store = yield* Store
     if (!(yield* store.isInitialised(root))) {
@@ -52,6 +51,10 @@ export const onEventCommand = Command.make("on-event", options, (args) =>
         yield* store.appendEvent(root, JSON.stringify({ at, tool, event, ...outcome }))
         yield* explain(`${outcome.action}: ${outcome.reason}${outcome.bundleId ? ` (bundle ${outcome.bundleId})` : ""}`)
       })
+    // Bad input changes nothing: a payload that is not JSON is logged, never acted on. (Empty stdin is fine.)
+    if (payload.malformed) {
+      return yield* log({ action: "skipped", reason: "the hook payload on stdin is not a JSON object" })
+    }
     if (tool === null || event === null) {
       return yield* log({
         action: "skipped",

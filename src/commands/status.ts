@@ -9,7 +9,8 @@ import { Store } from "../services/Store.js"
 import { pendingBundle } from "../workflows/Pickup.js"
 import * as Options from "@effect/cli/Options"
 import { describeReading } from "../domain/Quota.js"
-import { decodeTriggerMemory, emptyMemory, type TriggerMemory } from "../domain/Trigger.js"
+import type { TriggerMemory } from "../domain/Trigger.js"
+import { readTriggerMemory } from "../workflows/OnEvent.js"
 import type { HandoverConfig } from "../domain/Config.js"
 import { observeQuota } from "../workflows/Quota.js"
 import { jsonOption, loadConfig, printJson, repoRoot, setOption } from "./common.js"
@@ -19,12 +20,6 @@ const options = {
   probe: Options.boolean("probe").pipe(Options.withDescription("also ask the openusage daemon for health and quota")),
   set: setOption
 }
-
-const triggerMemory = (root: string) =>
-  Effect.map(
-    Effect.flatMap(Store, (store) => store.readText(storeLayout(root).triggerMemory)),
-    (text) => Option.getOrElse(Option.flatMap(text, decodeTriggerMemory), () => emptyMemory)
-  )
 
 const describeMemory = (memory: TriggerMemory): string => {
   const tools = Object.entries(memory.tools)
@@ -81,7 +76,7 @@ export const statusCommand = Command.make("status", options, (args) =>
         claimedBy: bundle.claim?.by ?? null
       })),
       corrupt,
-      trigger: yield* triggerMemory(root),
+      trigger: yield* readTriggerMemory(root),
       ...(probe === null ? {} : { probe })
     }
     if (args.json) return yield* printJson(report)

@@ -10,6 +10,12 @@ export type SessionStartFormat = (typeof SessionStartFormat)[number]
 const clip = (text: string, limit: number): string =>
   text.length <= limit ? text : `${text.slice(0, Math.max(0, limit - 1))}…`
 
+// Shares of the context for the parts a bundle can make arbitrarily long, so that what follows them (where the
+// files are, how to claim) always fits.
+const maxTitleChars = 300
+const maxStepsChars = 4000
+const maxFilesChars = 1500
+
 /**
  * What a new agent session is told about a pending handover: what it is, why and when it was captured, the next
  * steps, where the files are and how to claim it. Always within maxContextChars: the summary gives way first.
@@ -18,7 +24,7 @@ export const renderResumeContext = (bundle: Bundle, storeHome: string, claimTarg
   const dir = `${storeHome}/bundles/${bundle.id}`
   const pickup = claimTarget === null ? "handover pickup" : `handover pickup --target ${claimTarget}`
   const head = [
-    `A handover is pending in this repository: "${bundle.title}" (bundle ${bundle.id}).`,
+    `A handover is pending in this repository: "${clip(bundle.title, maxTitleChars)}" (bundle ${bundle.id}).`,
     `It was ${describeTrigger(bundle)}, at ${bundle.createdAt}, on branch ${bundle.repo.branch ?? "(detached)"} at ${
       bundle.repo.head?.slice(0, 12) ?? "(no commit yet)"
     }.`,
@@ -26,12 +32,18 @@ export const renderResumeContext = (bundle: Bundle, storeHome: string, claimTarg
   ].join("\n")
   const steps = bundle.nextSteps.length === 0
     ? "Next steps: none were given; read the summary and the patch."
-    : ["Next steps:", ...bundle.nextSteps.map((step, index) => `${index + 1}. ${clip(step, 500)}`)].join("\n")
+    : clip(
+      ["Next steps:", ...bundle.nextSteps.map((step, index) => `${index + 1}. ${clip(step, 500)}`)].join("\n"),
+      maxStepsChars
+    )
   const files = bundle.patch.files.length === 0
     ? "There were no uncommitted changes."
-    : `Uncommitted changes (${bundle.patch.files.length} file(s)): ${
-      bundle.patch.files.slice(0, 30).map((file) => file.path).join(", ")
-    }${bundle.patch.files.length > 30 ? ", …" : ""}.`
+    : clip(
+      `Uncommitted changes (${bundle.patch.files.length} file(s)): ${
+        bundle.patch.files.slice(0, 30).map((file) => file.path).join(", ")
+      }${bundle.patch.files.length > 30 ? ", …" : ""}.`,
+      maxFilesChars
+    )
   const tail = [
     "",
     steps,

@@ -1,4 +1,5 @@
 import * as Predicate from "effect/Predicate"
+import { redactSecrets } from "./Secrets.js"
 
 // A deterministic digest of the tail of a Claude Code transcript or a Codex rollout, for automatic summaries.
 // Formats: shared/reference/transcripts.md. Both change with nearly every release, so this reads a whitelist of
@@ -121,7 +122,9 @@ const touchFiles = (files: Set<string>, paths: Iterable<string>) => {
 const lastN = <A>(items: ReadonlyArray<A>, count: number): ReadonlyArray<A> =>
   items.slice(Math.max(0, items.length - Math.max(0, Math.floor(count))))
 
-const truncate = (text: string, maxChars: number): string => {
+/** Redacts before cutting: a credential cut in half would no longer match its pattern and leak its prefix. */
+const truncate = (raw: string, maxChars: number): string => {
+  const text = redactSecrets(raw)
   if (text.length <= maxChars) return text
   let end = Math.max(0, maxChars - 1)
   // Do not split a surrogate pair.

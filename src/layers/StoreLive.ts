@@ -24,6 +24,8 @@ const stagingPrefix = ".staging-"
 const lockWait = Duration.seconds(15)
 /** A lock file left empty by a holder killed between create and write is stale after this long. */
 const emptyLockGrace = 10_000
+/** Past this age a lock is stale whoever holds it. */
+const maxLockAge = 10 * 60_000
 
 const LockOwner = Schema.parseJson(Schema.Struct({
   pid: Schema.Number,
@@ -98,9 +100,13 @@ export const StoreLive = Layer.effect(
     const lockIsStale = (lockPath: string, text: Option.Option<string>) =>
       Effect.gen(function*() {
         if (Option.isNone(text)) return false
-        const owner = decodeLockOwner(text.value)
-        if (Option.isSome(owner)) return owner.value.host === hostname() && !processAlive(owner.value.pid)
         const now = yield* Clock.currentTimeMillis
+        const owner = decodeLockOwner(text.value)
+        if (Option.isSome(owner)) {
+          // A reused pid can look alive: no capture holds the lock that long.
+          const age = now - Date.parse(owner.value.at)
+          return age > maxLockAge || (owner.value.host === hostname() && !processAlive(owner.value.pid))
+        }
         const modified = yield* fs.stat(lockPath).pipe(
           Effect.map((info) => Option.getOrElse(Option.map(info.mtime, (d) => d.getTime()), () => now)),
           Effect.orElseSucceed(() => now)
@@ -121,9 +127,17 @@ export const StoreLive = Layer.effect(
         // Someone holds it: recover it when its holder is gone, else report who holds it.
         const text = yield* readText(lockPath)
         if (yield* lockIsStale(lockPath, text)) {
-          // Rename before removing so that two recoverers cannot both delete a fresh lock.
+          // Moved aside, then checked: if another recoverer already replaced the stale lock with its own fresh one,
+          // that one is what was moved, and it is put back (link fails rather than overwrite a newer lock).
           const grave = tempName(lockPath.slice(0, lockPath.lastIndexOf("/")), "stale-lock")
-          yield* fs.rename(lockPath, grave).pipe(Effect.zipRight(fs.remove(grave)), Effect.ignore)
+          yield* fs.rename(lockPath, grave).pipe(
+            Effect.zipRight(readText(grave)),
+            Effect.flatMap((moved) =>
+              Option.getOrNull(moved) === Option.getOrNull(text) ? Effect.void : fs.link(grave, lockPath)
+            ),
+            Effect.ensuring(fs.remove(grave).pipe(Effect.ignore)),
+            Effect.ignore
+          )
         }
         return Option.some(Option.match(Option.flatMap(text, decodeLockOwner), {
           onNone: () => "another handover process",

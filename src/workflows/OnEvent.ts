@@ -35,7 +35,8 @@ export interface EventOutcome {
 const skipped = (reason: string, percent?: number | null): EventOutcome =>
   percent === undefined ? { action: "skipped", reason } : { action: "skipped", reason, percent }
 
-const readMemory = (root: string) =>
+/** The trigger memory of every tool; a missing or unreadable file means every tool is armed. */
+export const readTriggerMemory = (root: string) =>
   Effect.map(
     Effect.flatMap(Store, (store) => store.readText(storeLayout(root).triggerMemory)),
     (text) => Option.getOrElse(Option.flatMap(text, decodeTriggerMemory), () => emptyMemory)
@@ -84,7 +85,7 @@ export const handleEvent = (input: {
     const { observations } = yield* observeQuota(config, [tool])
     const observation = observations[0]![1]
     const percent = percentOf(observation)
-    const before = yield* readMemory(root)
+    const before = yield* readTriggerMemory(root)
     const first = decide(observation, before, yield* Clock.currentTimeMillis)
     if (first._tag === "Skip") {
       if (first.memory.armed !== (before.tools[tool] ?? armedTool).armed) {
@@ -92,7 +93,7 @@ export const handleEvent = (input: {
         yield* store.withLock(
           root,
           "on-event",
-          Effect.flatMap(readMemory(root), (memory) => writeToolMemory(root, memory, tool, first.memory))
+          Effect.flatMap(readTriggerMemory(root), (memory) => writeToolMemory(root, memory, tool, first.memory))
         )
       }
       return skipped(first.reason, percent)
@@ -102,7 +103,7 @@ export const handleEvent = (input: {
       root,
       "on-event",
       Effect.gen(function*() {
-        const memory = yield* readMemory(root)
+        const memory = yield* readTriggerMemory(root)
         const now = yield* Clock.currentTimeMillis
         const decision = decide(observation, memory, now)
         if (decision._tag === "Skip") {
