@@ -1,0 +1,66 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import { parseDiffSummary } from "../../src/domain/PatchFiles.js"
+
+// Output of `git diff --raw --numstat -z -M HEAD` (git 2.39) for a working tree with every kind of change, copied
+// byte for byte: all raw records first, then all numstat records, every field NUL-terminated.
+const raw = (modes: string, status: string, ...paths: ReadonlyArray<string>) => `:${modes} ${status}\0${paths.join("\0")}\0`
+const numstat = (added: string, deleted: string, path: string) => `${added}\t${deleted}\t${path}\0`
+
+const everyKind = [
+  raw("100644 000000 286c5f5 0000000", "D", "del.txt"),
+  raw("100644 100644 20b5be9 0000000", "M", "img.bin"),
+  raw("000000 100644 0000000 d5f5c2a", "A", "line\nbreak.txt"),
+  raw("100644 100644 0ff3bbb 0000000", "M", "mod.txt"),
+  raw("000000 100644 0000000 45b983b", "A", "naïve café.txt"),
+  raw("100644 100644 940a9ce 652fd8a", "R096", "old name.txt", "new name.txt"),
+  raw("100644 100755 0ff3bbb 0000000", "M", "run.sh"),
+  raw("100644 120000 1111111 2222222", "T", "link"),
+  numstat("0", "1", "del.txt"),
+  numstat("-", "-", "img.bin"),
+  numstat("1", "0", "line\nbreak.txt"),
+  numstat("12", "3", "mod.txt"),
+  numstat("1", "0", "naïve café.txt"),
+  "1\t0\t\0old name.txt\0new name.txt\0",
+  numstat("0", "0", "run.sh"),
+  numstat("1", "1", "link")
+].join("")
+
+describe("parseDiffSummary", () => {
+  it.effect("reads every kind of change with its numbers", () =>
+    Effect.sync(() => {
+      expect(parseDiffSummary(everyKind)).toEqual([
+        { path: "del.txt", status: "deleted", binary: false, added: 0, deleted: 1 },
+        { path: "img.bin", status: "modified", binary: true },
+        { path: "line\nbreak.txt", status: "added", binary: false, added: 1, deleted: 0 },
+        { path: "mod.txt", status: "modified", binary: false, added: 12, deleted: 3 },
+        { path: "naïve café.txt", status: "added", binary: false, added: 1, deleted: 0 },
+        { path: "new name.txt", oldPath: "old name.txt", status: "renamed", binary: false, added: 1, deleted: 0 },
+        { path: "run.sh", status: "modified", binary: false, added: 0, deleted: 0 },
+        { path: "link", status: "typechange", binary: false, added: 1, deleted: 1 }
+      ])
+    }))
+
+  it.effect("a pure rename (R100) of a binary file", () =>
+    Effect.sync(() => {
+      const output = raw("100644 100644 20b5be9 20b5be9", "R100", "a b/pic.png", "c d/pic.png") +
+        "-\t-\t\0a b/pic.png\0c d/pic.png\0"
+      expect(parseDiffSummary(output)).toEqual([
+        { path: "c d/pic.png", oldPath: "a b/pic.png", status: "renamed", binary: true }
+      ])
+    }))
+
+  it.effect("a file whose name looks like a numstat or raw record is still taken by position", () =>
+    Effect.sync(() => {
+      const output = raw("000000 100644 0000000 45b983b", "A", "1\t2\tx") +
+        raw("000000 100644 0000000 45b983c", "A", ":odd") +
+        numstat("3", "0", "1\t2\tx") +
+        numstat("4", "0", ":odd")
+      expect(parseDiffSummary(output)).toEqual([
+        { path: "1\t2\tx", status: "added", binary: false, added: 3, deleted: 0 },
+        { path: ":odd", status: "added", binary: false, added: 4, deleted: 0 }
+      ])
+    }))
+
+  it.effect("no changes → no files", () => Effect.sync(() => expect(parseDiffSummary("")).toEqual([])))
+})

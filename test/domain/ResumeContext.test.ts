@@ -1,0 +1,78 @@
+import { describe, expect, it } from "@effect/vitest"
+import {
+  maxContextChars,
+  renderResumeContext,
+  sessionStartHookJson
+} from "../../src/domain/ResumeContext.js"
+import { makeBundle } from "../helpers/bundles.js"
+
+const home = "/work/project/.handover"
+
+describe("renderResumeContext", () => {
+  it("says what is pending, the next steps, where the files are and how to claim it", () => {
+    const bundle = makeBundle()
+    const context = renderResumeContext(bundle, home, null)
+    expect(context).toContain(`"Finish the parser" (bundle ${bundle.id})`)
+    expect(context).toContain("1. Write the tests")
+    expect(context).toContain("2. Wire it into the CLI")
+    expect(context).toContain("Half-way through the tokenizer.")
+    expect(context).toContain("src/parser.ts")
+    expect(context).toContain(`${home}/bundles/${bundle.id}/summary.md`)
+    expect(context).toContain(`${home}/bundles/${bundle.id}/workspace.patch`)
+    expect(context).toContain("`handover pickup`")
+    expect(context).toContain("git apply --3way")
+  })
+
+  it("names the claiming tool in the pickup command", () => {
+    expect(renderResumeContext(makeBundle(), home, "codex")).toContain("`handover pickup --target codex`")
+    expect(renderResumeContext(makeBundle(), home, "claude")).toContain("`handover pickup --target claude`")
+    expect(renderResumeContext(makeBundle(), home, null)).not.toContain("--target")
+  })
+
+  it("stays within 10,000 characters for a huge summary, which gives way before the rest", () => {
+    const bundle = makeBundle({ summary: "The tokenizer chokes on nested template literals. ".repeat(4000) })
+    const context = renderResumeContext(bundle, home, "codex")
+    expect(maxContextChars).toBe(10_000)
+    expect(context.length).toBeLessThanOrEqual(10_000)
+    expect(context).toContain("The tokenizer chokes on nested template literals.")
+    expect(context).toContain("1. Write the tests")
+    expect(context).toContain(`${home}/bundles/${bundle.id}/workspace.patch`)
+    expect(context).toContain("`handover pickup --target codex`")
+  })
+
+  it("keeps the pickup command within the limit when the title, next steps and file list are huge too", () => {
+    const bundle = makeBundle({
+      title: "T".repeat(20_000),
+      summary: "s".repeat(50_000),
+      nextSteps: Array.from({ length: 60 }, (_, index) => `Step ${index}: ${"do the thing ".repeat(60)}`),
+      patch: {
+        files: Array.from({ length: 40 }, (_, index) => ({
+          path: `src/${"deeply/nested/".repeat(20)}file-${index}.ts`,
+          status: "modified" as const,
+          binary: false
+        }))
+      }
+    })
+    const context = renderResumeContext(bundle, home, "claude")
+    expect(context.length).toBeLessThanOrEqual(10_000)
+    expect(context).toContain("1. Step 0:")
+    expect(context).toContain("`handover pickup --target claude`")
+    expect(context).toContain(`${home}/bundles/${bundle.id}/workspace.patch`)
+  })
+
+  it("is the same for the same bundle", () => {
+    const bundle = makeBundle()
+    expect(renderResumeContext(bundle, home, "claude")).toBe(renderResumeContext(makeBundle(), home, "claude"))
+  })
+})
+
+describe("sessionStartHookJson", () => {
+  it("is the SessionStart hook output of Claude Code and Codex, carrying the context verbatim", () => {
+    const context = renderResumeContext(makeBundle({ title: `Quotes " and \\ and\nnewlines` }), home, "claude")
+    const text = sessionStartHookJson(context)
+    expect(text).not.toContain("\n")
+    expect(JSON.parse(text)).toEqual({
+      hookSpecificOutput: { hookEventName: "SessionStart", additionalContext: context }
+    })
+  })
+})

@@ -1,0 +1,115 @@
+import { beforeAll, describe, expect, it } from "@effect/vitest"
+import { mkdir, writeFile } from "node:fs/promises"
+import { dirname, join } from "node:path"
+import { assertCliBuilt, runCli, snapshotTree, useRepo, useScratch } from "../helpers/repo.js"
+import { capture, expectCleanFailure, storeDir } from "../helpers/store.js"
+
+// Bad input gets the documented exit code and one clear line on stderr, and changes nothing on disk: every test
+// snapshots the whole directory (the repository with .git and .handover) before and after.
+
+beforeAll(assertCliBuilt)
+
+describe.concurrent("bad input", () => {
+  it("a directory outside any git repository: exit 1", async (context) => {
+    const scratch = await useScratch(context)
+    const plain = join(scratch.base, "plain")
+    await mkdir(plain)
+    await writeFile(join(plain, "notes.txt"), "not a repository\n")
+    // Stop git from finding a repository above the scratch directory, wherever the tests run.
+    const env = { ...scratch.env, GIT_CEILING_DIRECTORIES: dirname(scratch.base) }
+    const before = await snapshotTree(plain)
+    const commands = [["capture", "--title", "x"], ["pending"]]
+    const results = await Promise.all(commands.map((args) => runCli(args, { cwd: plain, env })))
+    for (const result of results) {
+      expect(expectCleanFailure(result, 1)).toContain("is not inside a git repository")
+    }
+    expect(await snapshotTree(plain)).toEqual(before)
+  })
+
+  it.for([
+    { name: "not JSON", text: "{ \"bundles\": ", field: "not valid JSON" },
+    { name: "thresholdPercent 150", text: "{ \"trigger\": { \"thresholdPercent\": 150 } }", field: "trigger.thresholdPercent" }
+  ])("a config.json with $name: exit 1 naming the file and the field", async ({ text, field }, context) => {
+    const repo = await useRepo(context, { initial: { "a.txt": "a\n" } })
+    await repo.write("a.txt", "uncommitted work\n")
+    await repo.write(".handover/config.json", text)
+    const before = await snapshotTree(repo.dir)
+    const results = await Promise.all([["capture", "--title", "x"], ["print-config"]].map((args) => repo.cli(args)))
+    for (const result of results) {
+      const line = expectCleanFailure(result, 1)
+      expect(line).toContain(storeDir(repo, "config.json"))
+      expect(line).toContain(field)
+    }
+    expect(await snapshotTree(repo.dir)).toEqual(before)
+  })
+
+  it("an unknown key in config.json, a bad HANDOVER_* variable or --set value: exit 1 naming the source", async (context) => {
+    const repo = await useRepo(context, { initial: { "a.txt": "a\n" } })
+    const [fromEnv, fromFlag] = await Promise.all([
+      repo.cli(["print-config", "--set", "bundles.keep=0"], { env: { HANDOVER_CAPTURE_SECRETS: "sometimes" } }),
+      repo.cli(["print-config", "--set", "bundles.keep=0"])
+    ])
+    expect(expectCleanFailure(fromEnv, 1)).toMatch(/environment.*capture\.secrets/)
+    expect(expectCleanFailure(fromFlag, 1)).toMatch(/--set.*bundles\.keep/)
+    await repo.write(".handover/config.json", "{ \"bundles\": { \"kept\": 2 } }")
+    const fromFile = await repo.cli(["print-config"])
+    expect(expectCleanFailure(fromFile, 1)).toMatch(/config\.json: bundles\.kept: unknown key/)
+  })
+
+  it("a corrupt bundle.json: inspect it → exit 1; pickup and pending, with it the newest → exit 1", async (context) => {
+    const repo = await useRepo(context, { initial: { "a.txt": "a\n" } })
+    const newest = await capture(repo, ["--title", "Newest"])
+    const bundleJson = storeDir(repo, "bundles", newest.id, "bundle.json")
+    await writeFile(bundleJson, "{ \"schemaVersion\": 1, \"id\": ")
+    const before = await snapshotTree(repo.dir)
+
+    const [inspect, pickup, pending] = await Promise.all([
+      repo.cli(["inspect", newest.id]),
+      repo.cli(["pickup"]),
+      repo.cli(["pending"])
+    ])
+    for (const result of [inspect, pickup, pending]) {
+      const line = expectCleanFailure(result, 1)
+      expect(line).toContain(bundleJson)
+      expect(line).toContain("corrupt")
+    }
+    expect(await snapshotTree(repo.dir)).toEqual(before)
+  })
+
+  it("bundle ids with path parts are refused before they touch the disk; an unknown id is exit 1", async (context) => {
+    const repo = await useRepo(context, { initial: { "a.txt": "a\n" } })
+    await capture(repo)
+    const before = await snapshotTree(repo.dir)
+    const bad = [
+      ["inspect", "../x"],
+      ["pickup", "../x"],
+      ["inspect", "--patch", "../../.git/config"]
+    ]
+    for (const result of await Promise.all(bad.map((args) => repo.cli(args)))) {
+      expect(expectCleanFailure(result, 1)).toContain("invalid bundle id")
+    }
+    const unknown = await repo.cli(["pickup", "20200101T000000Z-dead"])
+    expect(expectCleanFailure(unknown, 1)).toContain("no bundle 20200101T000000Z-dead")
+    expect(await snapshotTree(repo.dir)).toEqual(before)
+  })
+
+  it("usage errors: unknown command, unknown or misspelt flag → exit 2", async (context) => {
+    const repo = await useRepo(context, { initial: { "a.txt": "a\n" } })
+    await repo.write("a.txt", "work\n")
+    const before = await snapshotTree(repo.dir)
+    const usages = [["frobnicate"], ["pending", "--bogus"], ["capture", "--titel", "x"]]
+    const results = await Promise.all(usages.map((args) => repo.cli(args)))
+    for (const result of results) expect(expectCleanFailure(result, 2)).not.toBe("")
+    expect(expectCleanFailure(results[0]!, 2)).toContain("Invalid subcommand")
+    expect(await snapshotTree(repo.dir)).toEqual(before)
+  })
+
+  it("capture with an empty --title: exit 1, no bundle", async (context) => {
+    const repo = await useRepo(context, { initial: { "a.txt": "a\n" } })
+    await repo.write("a.txt", "work\n")
+    const before = await snapshotTree(repo.dir)
+    const result = await repo.cli(["capture", "--title", "  "])
+    expect(expectCleanFailure(result, 1)).toContain("--title: must not be empty")
+    expect(await snapshotTree(repo.dir)).toEqual(before)
+  })
+})

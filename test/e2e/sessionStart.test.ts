@@ -1,0 +1,141 @@
+import { mkdir, writeFile } from "node:fs/promises"
+import { join } from "node:path"
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest"
+import { bundleIds, disposeInitTemplate, hookPayload, initialisedRepo } from "../helpers/hooks.js"
+import { assertCliBuilt, makeScratch, type Repo, type RunResult, runCli, stackLines } from "../helpers/repo.js"
+
+// session-start as the agents run it: the built CLI in a child process in a real repository, printing the resume
+// context (plain, or the SessionStart hook JSON of Claude Code and Codex) only when a handover is pending.
+
+beforeAll(() => assertCliBuilt())
+afterAll(() => disposeInitTemplate())
+
+const title = "Fix the cart discount"
+const nextSteps = ["Run npm test -- cart and read the failure", "Fix the discount loader in src/discount.ts"]
+
+const repoForTest = async (): Promise<Repo> => {
+  const repo = await initialisedRepo()
+  onTestFinished(() => repo.cleanup())
+  return repo
+}
+
+/** `handover capture` by hand; returns the id of the bundle it wrote. */
+const capture = async (repo: Repo, extra: ReadonlyArray<string> = []): Promise<string> => {
+  const before = await bundleIds(repo.dir)
+  const result = await repo.cli([
+    "capture",
+    "--title",
+    title,
+    ...nextSteps.flatMap((step) => ["--next-step", step]),
+    ...extra
+  ])
+  expect(result.code, result.stderr).toBe(0)
+  const created = (await bundleIds(repo.dir)).filter((id) => !before.includes(id))
+  expect(created).toHaveLength(1)
+  return created[0]!
+}
+
+type Format = "plain" | "claude" | "codex"
+
+/** session-start in the repository; claude and codex get their own SessionStart payload on stdin, as their hooks do. */
+const sessionStart = async (repo: Repo, format: Format, extra: ReadonlyArray<string> = []): Promise<RunResult> =>
+  repo.cli(
+    ["session-start", ...(format === "plain" ? [] : ["--format", format]), ...extra],
+    format === "plain" ? {} : { stdin: await hookPayload(repo, format, "SessionStart") }
+  )
+
+/** The stdout of a claude/codex session-start: exactly one hook JSON document; returns its additionalContext. */
+const hookContext = (result: RunResult): string => {
+  expect(result.code).toBe(0)
+  const document: unknown = JSON.parse(result.stdout)
+  expect(document).toEqual({
+    hookSpecificOutput: { hookEventName: "SessionStart", additionalContext: expect.any(String) }
+  })
+  return (document as { hookSpecificOutput: { additionalContext: string } }).hookSpecificOutput.additionalContext
+}
+
+const expectSilent = (result: RunResult) => {
+  expect(result.code).toBe(0)
+  expect(result.stdout).toBe("")
+  expect(stackLines(result.stderr)).toEqual([])
+}
+
+describe("session-start with nothing pending", () => {
+  it("prints nothing and exits 0 in every format", async () => {
+    const repo = await repoForTest()
+    for (const format of ["plain", "claude", "codex"] as const) expectSilent(await sessionStart(repo, format))
+  })
+})
+
+describe("session-start with a pending handover", () => {
+  it("plain: the title, the next steps, where the bundle is and how to pick it up", async () => {
+    const repo = await repoForTest()
+    const id = await capture(repo, ["--summary", "Discounts are loaded but never applied."])
+    const result = await sessionStart(repo, "plain")
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain(title)
+    for (const step of nextSteps) expect(result.stdout).toContain(step)
+    expect(result.stdout).toContain("Discounts are loaded but never applied.")
+    expect(result.stdout).toContain(join(repo.dir, ".handover", "bundles", id))
+    expect(result.stdout).toContain("handover pickup")
+  })
+
+  it("claude and codex: one hook JSON document within 10,000 characters, even for a 50 KB summary", async () => {
+    const repo = await repoForTest()
+    const summaryFile = join(repo.base, "summary.md")
+    await writeFile(summaryFile, "The discount is read from the wrong field of the cart line. ".repeat(900))
+    await capture(repo, ["--summary-file", summaryFile])
+    for (const format of ["claude", "codex"] as const) {
+      const context = hookContext(await sessionStart(repo, format))
+      expect(context.length).toBeLessThanOrEqual(10_000)
+      expect(context).toContain(title)
+      for (const step of nextSteps) expect(context).toContain(step)
+      expect(context).toContain("The discount is read from the wrong field")
+      // The agent claims the handover as itself.
+      expect(context).toContain(`handover pickup --target ${format}`)
+    }
+  })
+
+  it("a bundle captured for codex is offered to codex, not to claude", async () => {
+    const repo = await repoForTest()
+    await capture(repo, ["--target", "codex"])
+    expectSilent(await sessionStart(repo, "claude"))
+    expect(hookContext(await sessionStart(repo, "codex"))).toContain(title)
+  })
+
+  it("prints nothing once the handover has been picked up", async () => {
+    const repo = await repoForTest()
+    await capture(repo)
+    const pickup = await repo.cli(["pickup"])
+    expect(pickup.code, pickup.stderr).toBe(0)
+    for (const format of ["plain", "claude", "codex"] as const) expectSilent(await sessionStart(repo, format))
+  })
+})
+
+describe("session-start fails open", () => {
+  it("with a corrupt config: exit 0, nothing on stdout", async () => {
+    const repo = await repoForTest()
+    await capture(repo)
+    await repo.write(".handover/config.json", "{ this is not JSON")
+    expectSilent(await sessionStart(repo, "plain"))
+    const verbose = await sessionStart(repo, "claude", ["--verbose"])
+    expectSilent(verbose)
+    expect(verbose.stderr).toContain("config.json")
+  })
+
+  it("outside a git repository: exit 0, nothing on stdout", async () => {
+    const scratch = await makeScratch()
+    onTestFinished(() => scratch.cleanup())
+    const plain = join(scratch.base, "plain")
+    await mkdir(plain)
+    for (const format of ["plain", "claude"] as const) {
+      expectSilent(
+        await runCli(["session-start", "--format", format], {
+          cwd: plain,
+          env: { ...scratch.env, GIT_CEILING_DIRECTORIES: scratch.base },
+          stdin: JSON.stringify({ cwd: plain, hook_event_name: "SessionStart", source: "startup" })
+        })
+      )
+    }
+  })
+})

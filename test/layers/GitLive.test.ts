@@ -1,0 +1,248 @@
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import { describe, expect, it } from "@effect/vitest"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Stream from "effect/Stream"
+import { mkdir, readFile, realpath, utimes, writeFile } from "node:fs/promises"
+import { join } from "node:path"
+import { GitLive } from "../../src/layers/GitLive.js"
+import { Git, type PatchOptions } from "../../src/services/Git.js"
+import { git, makeRepo, makeScratch, type RepoOptions } from "../helpers/repo.js"
+
+const TestGit = GitLive.pipe(Layer.provide(NodeContext.layer))
+const emptyTree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+const defaults: PatchOptions = { includeUntracked: true, exclude: [".handover"] }
+
+/** A temporary repository that lives as long as the test's scope. */
+const tempRepo = (options: RepoOptions = {}) =>
+  Effect.acquireRelease(Effect.promise(() => makeRepo(options)), (repo) => Effect.promise(() => repo.cleanup()))
+
+const promise = <A>(f: () => Promise<A>) => Effect.promise(f)
+
+/** The patch and its file list, with the patch collected into one buffer. */
+const capturePatch = (root: string, options: PatchOptions = defaults) =>
+  Effect.scoped(
+    Effect.gen(function*() {
+      const patch = yield* (yield* Git).workspacePatch(root, options)
+      const chunks = yield* Stream.runCollect(patch.stream)
+      return { base: patch.base, files: patch.files, bytes: Buffer.concat(Chunk.toReadonlyArray(chunks)) }
+    })
+  )
+
+const binaryOld = Buffer.from([0, 1, 2, 3, 255, 0, 10, 13])
+const binaryNew = Buffer.from([0, 1, 2, 4, 255, 0, 10, 13])
+
+describe("GitLive.topLevel", () => {
+  it.scopedLive("finds the top level from a subdirectory", () =>
+    Effect.gen(function*() {
+      const repo = yield* tempRepo()
+      yield* promise(() => mkdir(join(repo.dir, "src", "deep"), { recursive: true }))
+      const top = yield* (yield* Git).topLevel(join(repo.dir, "src", "deep"))
+      expect(yield* promise(() => realpath(top))).toBe(yield* promise(() => realpath(repo.dir)))
+    }).pipe(Effect.provide(TestGit)))
+
+  it.scopedLive("a directory outside any repository and a missing directory are NotAGitRepository", () =>
+    Effect.gen(function*() {
+      const scratch = yield* Effect.acquireRelease(promise(makeScratch), (s) => promise(s.cleanup))
+      const gitService = yield* Git
+      const outside = yield* Effect.flip(gitService.topLevel(scratch.home))
+      expect(outside._tag).toBe("NotAGitRepository")
+      expect(outside.message).toContain("not inside a git repository")
+      const missing = yield* Effect.flip(gitService.topLevel(join(scratch.base, "no-such-dir")))
+      expect(missing._tag).toBe("NotAGitRepository")
+    }).pipe(Effect.provide(TestGit)))
+})
+
+describe("GitLive.repoState", () => {
+  it.scopedLive("branch and HEAD of a repository with a commit; no upstream", () =>
+    Effect.gen(function*() {
+      const repo = yield* tempRepo({ initial: { "a.txt": "a\n" } })
+      const head = (yield* promise(() => repo.git("rev-parse", "HEAD"))).trim()
+      expect(yield* (yield* Git).repoState(repo.dir)).toEqual({ root: repo.dir, branch: "main", head, upstream: null })
+    }).pipe(Effect.provide(TestGit)))
+
+  it.scopedLive("an unborn branch has a branch name and a null HEAD", () =>
+    Effect.gen(function*() {
+      const repo = yield* tempRepo()
+      yield* promise(() => repo.write("a.txt", "a\n"))
+      expect(yield* (yield* Git).repoState(repo.dir)).toEqual({ root: repo.dir, branch: "main", head: null, upstream: null })
+    }).pipe(Effect.provide(TestGit)))
+
+  it.scopedLive("a detached HEAD has no branch", () =>
+    Effect.gen(function*() {
+      const repo = yield* tempRepo({ initial: { "a.txt": "a\n" } })
+      const head = (yield* promise(() => repo.git("rev-parse", "HEAD"))).trim()
+      yield* promise(() => repo.git("checkout", "--quiet", "--detach"))
+      expect(yield* (yield* Git).repoState(repo.dir)).toMatchObject({ branch: null, head })
+    }).pipe(Effect.provide(TestGit)))
+
+  it.scopedLive("a clone's branch tracks its upstream", () =>
+    Effect.gen(function*() {
+      const repo = yield* tempRepo({ initial: { "a.txt": "a\n" } })
+      const clone = join(repo.base, "clone")
+      yield* promise(() => git(repo.base, repo.env, ["clone", "--quiet", repo.dir, clone]))
+      expect(yield* (yield* Git).repoState(clone)).toMatchObject({ branch: "main", upstream: "origin/main" })
+    }).pipe(Effect.provide(TestGit)))
+})
+
+describe("GitLive.workspacePatch", () => {
+  it.scopedLive("covers tracked, staged and untracked changes, binary files, renames and deletions", () =>
+    Effect.gen(function*() {
+      const repo = yield* tempRepo({
+        initial: {
+          ".gitignore": "*.log\nbuild/\n",
+          "keep.txt": "one\ntwo\nthree\n",
+          "gone.txt": "bye\n",
+          "old name.txt": "a\nb\nc\nd\ne\nf\ng\nh\n",
+          "pic.bin": binaryOld
+        }
+      })
+      yield* promise(async () => {
+        await repo.write("keep.txt", "one\n2\nthree\nfour\n")
+        await repo.git("rm", "--quiet", "gone.txt")
+        await repo.git("mv", "old name.txt", "new name.txt")
+        await repo.write("pic.bin", binaryNew)
+        await repo.write("staged.txt", "staged\n")
+        await repo.git("add", "staged.txt")
+        await repo.write("untracked dir/naïve café.txt", "new\n")
+        await repo.write("blob.bin", Buffer.from([0, 0, 0, 7]))
+        await repo.write("debug.log", "ignored\n")
+        await repo.write("build/out.js", "ignored\n")
+        await repo.write(".handover/bundles/x/workspace.patch", "not part of the work\n")
+      })
+      const head = (yield* promise(() => repo.git("rev-parse", "HEAD"))).trim()
+
+      const patch = yield* capturePatch(repo.dir)
+      expect(patch.base).toBe(head)
+      const byPath = Object.fromEntries(patch.files.map((file) => [file.path, file]))
+      expect(Object.keys(byPath).sort()).toEqual(
+        ["blob.bin", "gone.txt", "keep.txt", "new name.txt", "pic.bin", "staged.txt", "untracked dir/naïve café.txt"]
+      )
+      expect(byPath["keep.txt"]).toEqual({ path: "keep.txt", status: "modified", binary: false, added: 2, deleted: 1 })
+      expect(byPath["gone.txt"]).toMatchObject({ status: "deleted", binary: false, deleted: 1 })
+      expect(byPath["new name.txt"]).toMatchObject({ status: "renamed", oldPath: "old name.txt", binary: false })
+      expect(byPath["pic.bin"]).toEqual({ path: "pic.bin", status: "modified", binary: true })
+      expect(byPath["blob.bin"]).toEqual({ path: "blob.bin", status: "added", binary: true })
+      expect(byPath["staged.txt"]).toMatchObject({ status: "added", added: 1 })
+      expect(byPath["untracked dir/naïve café.txt"]).toMatchObject({ status: "added", added: 1 })
+
+      const text = patch.bytes.toString("latin1")
+      expect(text).toContain("GIT binary patch")
+      expect(text).not.toContain("debug.log")
+      expect(text).not.toContain("build/out.js")
+      expect(text).not.toContain(".handover")
+    }).pipe(Effect.provide(TestGit)))
+
+  it.scopedLive("never touches the user's index, and the patch applies to HEAD", () =>
+    Effect.gen(function*() {
+      const repo = yield* tempRepo({ initial: { "a.txt": "a\n", "b.txt": "b\n" } })
+      yield* promise(async () => {
+        await repo.write("a.txt", "changed\n")
+        await repo.write("c.txt", "untracked\n")
+        await repo.write("d.txt", "staged\n")
+        await repo.git("add", "d.txt")
+      })
+      const indexPath = join(repo.dir, ".git", "index")
+      const before = yield* promise(() => readFile(indexPath))
+
+      const patch = yield* capturePatch(repo.dir)
+      expect(patch.files.map((file) => file.path)).toEqual(["a.txt", "c.txt", "d.txt"])
+      expect(yield* promise(() => readFile(indexPath))).toEqual(before)
+      // c.txt is still untracked for the user: only the temporary index knew about it.
+      expect(yield* promise(() => repo.git("status", "--porcelain"))).toContain("?? c.txt")
+
+      const patchPath = join(repo.base, "workspace.patch")
+      yield* promise(() => writeFile(patchPath, patch.bytes))
+      expect(yield* (yield* Git).patchApplies(repo.dir, patchPath, patch.base)).toEqual({ applies: true, detail: "" })
+    }).pipe(Effect.provide(TestGit)))
+
+  it.scopedLive("includeUntracked false leaves untracked files out", () =>
+    Effect.gen(function*() {
+      const repo = yield* tempRepo({ initial: { "a.txt": "a\n" } })
+      yield* promise(async () => {
+        await repo.write("a.txt", "changed\n")
+        await repo.write("new.txt", "untracked\n")
+      })
+      const patch = yield* capturePatch(repo.dir, { includeUntracked: false, exclude: [".handover"] })
+      expect(patch.files.map((file) => file.path)).toEqual(["a.txt"])
+    }).pipe(Effect.provide(TestGit)))
+
+  it.scopedLive("a same-size change made in the same second as the index was written is not lost (racy git)", () =>
+    Effect.gen(function*() {
+      const repo = yield* tempRepo()
+      const file = join(repo.dir, "data.bin")
+      const index = join(repo.dir, ".git", "index")
+      // Pinned times make the race exact: the file changes (same size, same mtime) in the second the index was
+      // written. Only git's racy-entry check, which compares the entry's mtime with the index file's, catches that.
+      // ctime is ignored so that the outcome does not depend on when this test happens to run.
+      const second = new Date("2024-01-01T00:00:00.250Z")
+      yield* promise(async () => {
+        await repo.git("config", "core.trustctime", "false")
+        await repo.write("data.bin", binaryOld)
+        await utimes(file, second, second)
+        await repo.git("add", "data.bin")
+        await repo.git("commit", "--quiet", "--no-verify", "-m", "initial")
+        await repo.write("data.bin", binaryNew)
+        await utimes(file, second, second)
+        await utimes(index, second, second)
+      })
+      const indexBefore = yield* promise(() => readFile(index))
+      const patch = yield* capturePatch(repo.dir)
+      expect(patch.files).toEqual([{ path: "data.bin", status: "modified", binary: true }])
+      expect(yield* promise(() => readFile(index))).toEqual(indexBefore)
+    }).pipe(Effect.provide(TestGit)))
+
+  it.scopedLive("on an unborn branch the patch is against the empty tree", () =>
+    Effect.gen(function*() {
+      const repo = yield* tempRepo()
+      yield* promise(async () => {
+        await repo.write("README.md", "# hello\n")
+        await repo.write("src/main.ts", "export {}\n")
+        await repo.write("staged.txt", "s\n")
+        await repo.git("add", "staged.txt")
+      })
+      const patch = yield* capturePatch(repo.dir)
+      expect(patch.base).toBe(emptyTree)
+      expect(patch.files.map((file) => [file.path, file.status])).toEqual([
+        ["README.md", "added"],
+        ["src/main.ts", "added"],
+        ["staged.txt", "added"]
+      ])
+      const patchPath = join(repo.base, "workspace.patch")
+      yield* promise(() => writeFile(patchPath, patch.bytes))
+      expect((yield* (yield* Git).patchApplies(repo.dir, patchPath, patch.base)).applies).toBe(true)
+    }).pipe(Effect.provide(TestGit)))
+
+  it.scopedLive("a clean working tree gives an empty patch", () =>
+    Effect.gen(function*() {
+      const repo = yield* tempRepo({ initial: { "a.txt": "a\n" } })
+      const patch = yield* capturePatch(repo.dir)
+      expect(patch.files).toEqual([])
+      expect(patch.bytes.length).toBe(0)
+    }).pipe(Effect.provide(TestGit)))
+})
+
+describe("GitLive.patchApplies", () => {
+  it.scopedLive("false, with git's reason, against a base the patch does not fit", () =>
+    Effect.gen(function*() {
+      const repo = yield* tempRepo({ initial: { "a.txt": "one\ntwo\nthree\n" } })
+      const oldHead = (yield* promise(() => repo.git("rev-parse", "HEAD"))).trim()
+      yield* promise(() => repo.write("a.txt", "one\nTWO\nthree\n"))
+      const patch = yield* capturePatch(repo.dir)
+      const patchPath = join(repo.base, "workspace.patch")
+      yield* promise(() => writeFile(patchPath, patch.bytes))
+
+      // Someone commits a different change to the same line: the patch no longer fits the new HEAD.
+      yield* promise(async () => {
+        await repo.write("a.txt", "one\n2\nthree\n")
+        await repo.git("commit", "--quiet", "--no-verify", "-am", "conflicting")
+      })
+      const newHead = (yield* promise(() => repo.git("rev-parse", "HEAD"))).trim()
+      const gitService = yield* Git
+      const result = yield* gitService.patchApplies(repo.dir, patchPath, newHead)
+      expect(result.applies).toBe(false)
+      expect(result.detail).toContain("a.txt")
+      expect(yield* gitService.patchApplies(repo.dir, patchPath, oldHead)).toEqual({ applies: true, detail: "" })
+    }).pipe(Effect.provide(TestGit)))
+})
