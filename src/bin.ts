@@ -22,7 +22,7 @@ const main = run(argv).pipe(
   Effect.catchAll((error) => {
     // @effect/cli has already printed its own usage errors.
     if (ValidationError.isValidationError(error)) return Effect.succeed(failOpen ? 0 : 2)
-    if (isNothingPending(error)) return Console.error(error.message).pipe(Effect.as(3))
+    if (isNothingPending(error)) return Console.error(errorLine(error)).pipe(Effect.as(3))
     return Console.error(errorLine(error)).pipe(Effect.as(failOpen ? 0 : 1))
   }),
   Effect.catchAllDefect((defect) =>
