@@ -19,7 +19,7 @@ import {
   disposeInitTemplate,
   eventLog,
   hookPayload,
-  initialisedRepo,
+  repoForTest,
   readBundleJson
 } from "../helpers/hooks.js"
 import { assertCliBuilt, makeRepo, makeScratch, type Repo, runCli, snapshotTree, stackLines } from "../helpers/repo.js"
@@ -33,13 +33,6 @@ const modeOf = async (path: string): Promise<number> => (await stat(path)).mode 
 
 beforeAll(() => assertCliBuilt())
 afterAll(() => disposeInitTemplate())
-
-/** A repository with `handover init` done and an uncommitted edit; removed when the test ends. */
-const repoForTest = async (): Promise<Repo> => {
-  const repo = await initialisedRepo()
-  onTestFinished(() => repo.cleanup())
-  return repo
-}
 
 interface Daemon {
   readonly socketPath: string

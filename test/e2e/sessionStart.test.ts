@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest"
-import { bundleIds, disposeInitTemplate, hookPayload, initialisedRepo } from "../helpers/hooks.js"
+import { bundleIds, disposeInitTemplate, hookPayload, repoForTest } from "../helpers/hooks.js"
 import { assertCliBuilt, makeScratch, type Repo, type RunResult, runCli, stackLines } from "../helpers/repo.js"
 
 // session-start as the agents run it: the built CLI in a child process in a real repository, printing the resume
@@ -12,12 +12,6 @@ afterAll(() => disposeInitTemplate())
 
 const title = "Fix the cart discount"
 const nextSteps = ["Run npm test -- cart and read the failure", "Fix the discount loader in src/discount.ts"]
-
-const repoForTest = async (): Promise<Repo> => {
-  const repo = await initialisedRepo()
-  onTestFinished(() => repo.cleanup())
-  return repo
-}
 
 /** `handover capture` by hand; returns the id of the bundle it wrote. */
 const capture = async (repo: Repo, extra: ReadonlyArray<string> = []): Promise<string> => {

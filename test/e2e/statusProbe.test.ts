@@ -1,19 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest"
 import { claudeSnapshot, codexSnapshot, missingSocketPath, readModelOf, startFakeDaemon } from "../helpers/fakeDaemon.js"
-import { daemonEnv, disposeInitTemplate, initialisedRepo } from "../helpers/hooks.js"
-import { assertCliBuilt, type Repo } from "../helpers/repo.js"
+import { daemonEnv, disposeInitTemplate, repoForTest } from "../helpers/hooks.js"
+import { assertCliBuilt } from "../helpers/repo.js"
 
 // `status --probe` asks the daemon like on-event would, and reports what it found; a missing daemon is a finding,
 // not a failure.
 
 beforeAll(() => assertCliBuilt())
 afterAll(() => disposeInitTemplate())
-
-const repoForTest = async (): Promise<Repo> => {
-  const repo = await initialisedRepo()
-  onTestFinished(() => repo.cleanup())
-  return repo
-}
 
 interface ProbeReport {
   readonly probe: {

@@ -2,6 +2,7 @@ import { copyFile, cp, mkdir, readdir, readFile } from "node:fs/promises"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import * as Either from "effect/Either"
+import { onTestFinished } from "vitest"
 import { type Bundle, decodeBundleJson } from "../../src/domain/Bundle.js"
 import { git, makeRepo, makeScratch, type Repo, runCli, type Scratch } from "./repo.js"
 
@@ -83,6 +84,13 @@ export const initialisedRepo = async (): Promise<Repo> => {
   })
   await cp((await initialisedStore()).store, join(repo.dir, ".handover"), { recursive: true, errorOnExist: true })
   await repo.write("src/cart.ts", "export const total = (subtotal: number, discount: number) => subtotal - discount\n")
+  return repo
+}
+
+/** An initialised repository that is removed when the current test finishes. */
+export const repoForTest = async (): Promise<Repo> => {
+  const repo = await initialisedRepo()
+  onTestFinished(() => repo.cleanup())
   return repo
 }
 
