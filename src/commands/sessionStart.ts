@@ -3,8 +3,9 @@ import * as Options from "@effect/cli/Options"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import { NothingPending } from "../domain/errors.js"
 import { parseHookPayload } from "../domain/HookEvent.js"
-import { renderResumeContext, sessionStartHookJson, SessionStartFormat } from "../domain/ResumeContext.js"
+import { isOwnCapture, renderResumeContext, sessionStartHookJson, SessionStartFormat } from "../domain/ResumeContext.js"
 import { storeLayout } from "../domain/StoreLayout.js"
 import { Stdio } from "../services/Stdio.js"
 import { Workspace } from "../services/Workspace.js"
@@ -32,6 +33,9 @@ export const sessionStartCommand = Command.make("session-start", options, (args)
     // A claude or codex session resumes as that tool: a bundle meant for another tool is not offered to it.
     const target = Option.getOrElse(args.target, () => args.format === "plain" ? null : args.format)
     const bundle = yield* pendingBundle(root, config, { target: target ?? undefined })
+    if (isOwnCapture(bundle, payload.session_id)) {
+      return yield* new NothingPending({ detail: `bundle ${bundle.id} was captured from this very session` })
+    }
     const context = renderResumeContext(bundle, storeLayout(root).home, target)
     yield* Console.log(args.format === "plain" ? context : sessionStartHookJson(context))
   }).pipe(

@@ -58,6 +58,13 @@ export const renderResumeContext = (bundle: Bundle, storeHome: string, claimTarg
   return clip(head + summary + tail, maxContextChars)
 }
 
+/**
+ * A session that compacts or resumes fires SessionStart again: it is not told to take over the handover it captured
+ * itself (it still has its own context), only other sessions are.
+ */
+export const isOwnCapture = (bundle: Bundle, sessionId: string | undefined): boolean =>
+  sessionId !== undefined && sessionId !== "" && bundle.source.sessionId === sessionId
+
 /** The hook output Claude Code and Codex read from a SessionStart hook. */
 export const sessionStartHookJson = (context: string): string =>
   JSON.stringify({ hookSpecificOutput: { hookEventName: "SessionStart", additionalContext: context } })

@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest"
-import { bundleIds, disposeInitTemplate, hookPayload, repoForTest } from "../helpers/hooks.js"
+import { claudeSnapshot, readModelOf, startFakeDaemon } from "../helpers/fakeDaemon.js"
+import { bundleIds, daemonEnv, disposeInitTemplate, hookPayload, repoForTest } from "../helpers/hooks.js"
 import { assertCliBuilt, makeScratch, type Repo, type RunResult, runCli, stackLines } from "../helpers/repo.js"
 
 // session-start as the agents run it: the built CLI in a child process in a real repository, printing the resume
@@ -95,6 +96,24 @@ describe("session-start with a pending handover", () => {
     await capture(repo, ["--target", "codex"])
     expectSilent(await sessionStart(repo, "claude"))
     expect(hookContext(await sessionStart(repo, "codex"))).toContain(title)
+  })
+
+  it("is not offered back to the session that captured it (compact, resume), only to other sessions", async () => {
+    const repo = await repoForTest()
+    const daemon = await startFakeDaemon({ kind: "ok", readModel: readModelOf(claudeSnapshot({ fiveHour: 95 })) })
+    onTestFinished(() => daemon.close())
+    const stop = await repo.cli(["on-event", "--tool", "claude"], {
+      stdin: await hookPayload(repo, "claude", "Stop"),
+      env: daemonEnv(daemon.socketPath)
+    })
+    expect(stop.code, stop.stderr).toBe(0)
+    expect(await bundleIds(repo.dir)).toHaveLength(1)
+
+    const sameSession = await hookPayload(repo, "claude", "SessionStart", { source: "compact" })
+    expectSilent(await repo.cli(["session-start", "--format", "claude"], { stdin: sameSession }))
+    const otherSession = await hookPayload(repo, "claude", "SessionStart", { session_id: "another-session" })
+    expect(hookContext(await repo.cli(["session-start", "--format", "claude"], { stdin: otherSession })))
+      .toContain("claude at 95% of its 5h window")
   })
 
   it("prints nothing once the handover has been picked up", async () => {
