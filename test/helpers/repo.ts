@@ -12,6 +12,8 @@ import { fileURLToPath } from "node:url"
 /** The bundled CLI that `npm test` builds before vitest runs. */
 export const cliPath = fileURLToPath(new URL("../../dist/handover.js", import.meta.url))
 
+const compileCacheHome = fileURLToPath(new URL("../../node_modules/.cache/handover-tests", import.meta.url))
+
 export const assertCliBuilt = (): void => {
   if (!existsSync(cliPath)) {
     throw new Error(`${cliPath} is missing: run \`npm run build\` (or \`npm test\`, which builds first) before the e2e tests`)
@@ -34,6 +36,8 @@ export const isolatedEnv = (home: string, extra: Readonly<Record<string, string>
     HOME: home,
     XDG_CONFIG_HOME: join(home, ".config"),
     XDG_STATE_HOME: join(home, ".local", "state"),
+    // The CLI's V8 compile cache, shared by every test run and outside the scratch trees tests compare.
+    XDG_CACHE_HOME: compileCacheHome,
     GIT_CONFIG_NOSYSTEM: "1",
     GIT_AUTHOR_NAME: "Handover Test",
     GIT_AUTHOR_EMAIL: "test@handover.invalid",
