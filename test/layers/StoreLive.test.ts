@@ -334,3 +334,42 @@ describe("StoreLive.promote", () => {
       expect((yield* promise(() => readdir(current))).sort()).toEqual(["bundle.json", "summary.md", "workspace.patch"])
     }).pipe(Effect.provide(TestStore)))
 })
+
+describe("StoreLive.appendEvent", () => {
+  it.scopedLive("appends one private line per event and rotates past its bound, keeping one previous file", () =>
+    Effect.gen(function*() {
+      const root = yield* tempRoot
+      const store = yield* Store
+      const layout = storeLayout(root)
+      yield* store.ensure(root)
+      yield* store.appendEvent(root, JSON.stringify({ n: 1, text: "two\nlines" }))
+      yield* store.appendEvent(root, JSON.stringify({ n: 2 }))
+      const lines = (yield* promise(() => readFile(layout.eventLog, "utf8"))).split("\n").filter((line) => line !== "")
+      expect(lines.map((line) => JSON.parse(line).n)).toEqual([1, 2])
+      expect(yield* modeOf(layout.eventLog)).toBe(0o600)
+
+      // Fill it past the bound: the next event starts a new file, the old one is kept as events.log.1.
+      const filler = "x".repeat(1024)
+      for (let i = 0; i < 260; i++) yield* store.appendEvent(root, filler)
+      yield* store.appendEvent(root, "last")
+      const current = yield* promise(() => readFile(layout.eventLog, "utf8"))
+      const previous = yield* promise(() => readFile(`${layout.eventLog}.1`, "utf8"))
+      expect(current.length + previous.length).toBeLessThan(2 * 256 * 1024 + 4096)
+      expect(current.endsWith("last\n")).toBe(true)
+      expect(previous.startsWith(`{"n":1`)).toBe(true)
+    }).pipe(Effect.provide(TestStore)))
+})
+
+describe("StoreLive.readTail", () => {
+  it.scopedLive("reads only the last bytes of a file; none for a missing file or a directory", () =>
+    Effect.gen(function*() {
+      const root = yield* tempRoot
+      const store = yield* Store
+      const path = join(root, "transcript.jsonl")
+      yield* promise(() => writeFile(path, "a".repeat(1000) + "\ntail line\n"))
+      expect(yield* store.readTail(path, 10)).toEqual(Option.some("tail line\n"))
+      expect(yield* store.readTail(path, 1_000_000)).toEqual(Option.some("a".repeat(1000) + "\ntail line\n"))
+      expect(yield* store.readTail(join(root, "missing.jsonl"), 10)).toEqual(Option.none())
+      expect(yield* store.readTail(root, 10)).toEqual(Option.none())
+    }).pipe(Effect.provide(TestStore)))
+})
