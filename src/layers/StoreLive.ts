@@ -22,8 +22,8 @@ const privateFile = 0o600
 const stagingPrefix = ".staging-"
 /** How long a command waits for another handover process to release the lock. */
 const lockWait = Duration.seconds(15)
-/** A lock file left empty by a holder killed between create and write is stale after this long. */
-const emptyLockGrace = 10_000
+/** A lock file that does not name its holder (not written by handover) is stale after this long. */
+const foreignLockGrace = 10_000
 /** Past this age a lock is stale whoever holds it. */
 const maxLockAge = 10 * 60_000
 
@@ -80,6 +80,22 @@ export const StoreLive = Layer.effect(
       )
     }
 
+    /**
+     * Creates a file only if none exists, whole or not at all: written beside it, then hard-linked into place (link
+     * fails when the name exists). False when another process got there first.
+     */
+    const createExclusive = (path: string, text: string, mode: number) => {
+      const temp = tempName(path.slice(0, path.lastIndexOf("/")), path.slice(path.lastIndexOf("/") + 1))
+      return fs.writeFileString(temp, text, { mode }).pipe(
+        Effect.zipRight(fs.chmod(temp, mode)),
+        Effect.zipRight(fs.link(temp, path)),
+        Effect.as(true),
+        Effect.catchIf(isReason("AlreadyExists"), () => Effect.succeed(false)),
+        Effect.ensuring(fs.remove(temp).pipe(Effect.ignore)),
+        Effect.mapError(io(path, "create"))
+      )
+    }
+
     const makeDir = (path: string, mode: number) =>
       fs.makeDirectory(path, { recursive: true, mode }).pipe(
         Effect.zipRight(fs.chmod(path, mode)),
@@ -111,18 +127,14 @@ export const StoreLive = Layer.effect(
           Effect.map((info) => Option.getOrElse(Option.map(info.mtime, (d) => d.getTime()), () => now)),
           Effect.orElseSucceed(() => now)
         )
-        return now - modified > emptyLockGrace
+        return now - modified > foreignLockGrace
       })
 
     const tryCreateLock = (lockPath: string, purpose: string) =>
       Effect.gen(function*() {
         const at = new Date(yield* Clock.currentTimeMillis).toISOString()
         const owner = JSON.stringify({ pid: process.pid, host: hostname(), purpose, at })
-        const created = yield* fs.writeFileString(lockPath, owner, { flag: "wx", mode: privateFile }).pipe(
-          Effect.as(true),
-          Effect.catchIf(isReason("AlreadyExists"), () => Effect.succeed(false)),
-          Effect.mapError(io(lockPath, "create lock"))
-        )
+        const created = yield* createExclusive(lockPath, owner, privateFile)
         if (created) return Option.none<string>()
         // Someone holds it: recover it when its holder is gone, else report who holds it.
         const text = yield* readText(lockPath)
@@ -253,14 +265,7 @@ export const StoreLive = Layer.effect(
       Effect.gen(function*() {
         const dir = storeLayout(root).bundle(bundle.id)
         const claimPath = `${dir}/claim.json`
-        const won = yield* fs.writeFileString(claimPath, JSON.stringify(claimInfo, null, 2) + "\n", {
-          flag: "wx",
-          mode: privateFile
-        }).pipe(
-          Effect.as(true),
-          Effect.catchIf(isReason("AlreadyExists"), () => Effect.succeed(false)),
-          Effect.mapError(io(claimPath, "create"))
-        )
+        const won = yield* createExclusive(claimPath, JSON.stringify(claimInfo, null, 2) + "\n", privateFile)
         if (!won) {
           const existing = Option.flatMap(yield* readText(claimPath), decodeClaim)
           return yield* new AlreadyClaimed({
@@ -341,15 +346,7 @@ export const StoreLive = Layer.effect(
         Effect.gen(function*() {
           yield* ensure(root)
           const path = storeLayout(root).config
-          // Written beside it, then hard-linked: link fails when the file exists, so this is atomic and exclusive.
-          const temp = tempName(storeLayout(root).home, "config.json")
-          return yield* fs.writeFileString(temp, text, { mode: 0o644 }).pipe(
-            Effect.zipRight(fs.link(temp, path)),
-            Effect.as(true),
-            Effect.catchIf(isReason("AlreadyExists"), () => Effect.succeed(false)),
-            Effect.ensuring(fs.remove(temp).pipe(Effect.ignore)),
-            Effect.mapError(io(path, "write"))
-          )
+          return yield* createExclusive(path, text, 0o644)
         }),
       withLock,
       stageBundle,
