@@ -21,7 +21,6 @@ export const UsageMetric = Schema.Struct({
 })
 export type UsageMetric = typeof UsageMetric.Type
 
-export const SnapshotStatus = Schema.String
 export const UsageSnapshot = Schema.Struct({
   provider_id: Schema.String,
   account_id: Schema.optionalWith(Schema.String, { default: () => "" }),

@@ -37,7 +37,5 @@ export const storeLayout = (root: string): StoreLayout => {
 /** Only config.json (and this file) are meant to be committed; bundles can hold secrets from the working tree. */
 export const storeGitignore = "# Written by handover: only config.json is meant to be committed.\n*\n!.gitignore\n!config.json\n"
 
-export const bundleFiles = ["workspace.patch", "summary.md", "bundle.json"] as const
-
 /** The event log is rotated past this size, keeping one previous file: bounded whatever the hooks do. */
 export const eventLogMaxBytes = 256 * 1024

@@ -124,15 +124,6 @@ export class InputInvalid extends Data.TaggedError("InputInvalid")<{
   }
 }
 
-export class PatchDoesNotApply extends Data.TaggedError("PatchDoesNotApply")<{
-  readonly id: string
-  readonly detail: string
-}> {
-  override get message() {
-    return `the patch of ${this.id} does not apply cleanly to this working tree (${this.detail}); apply it by hand with git apply --3way`
-  }
-}
-
 export class DaemonUnavailable extends Data.TaggedError("DaemonUnavailable")<{
   readonly socketPath: string
   readonly reason: string
