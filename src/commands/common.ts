@@ -11,8 +11,10 @@ import {
   parseConfigFile,
   resolveConfig
 } from "../domain/Config.js"
+import { type HookPayload, parseHookPayload } from "../domain/HookEvent.js"
 import { storeLayout } from "../domain/StoreLayout.js"
 import { Git } from "../services/Git.js"
+import { Stdio } from "../services/Stdio.js"
 import { Store } from "../services/Store.js"
 import { Workspace } from "../services/Workspace.js"
 
@@ -61,3 +63,14 @@ export const loadConfig = (root: string, assignments: ReadonlyArray<string> = []
   })
 
 export const printJson = (value: unknown) => Console.log(JSON.stringify(value, null, 2))
+
+/** Hook payloads are small; a stuck or huge stdin must not hold the agent. */
+const hookStdinLimits = { maxBytes: 1024 * 1024, timeoutMs: 1000, fromTerminal: false }
+
+/** The hook payload on stdin, read within bounds and parsed without ever failing. */
+export const readHookPayload = Effect.map(Effect.flatMap(Stdio, (stdio) => stdio.read(hookStdinLimits)), parseHookPayload)
+
+/** The git top level a hook is about: of the payload's cwd when it names one, else of where the hook runs. */
+export const hookRoot = (payload: HookPayload) =>
+  Effect.flatMap(Workspace, (workspace) =>
+    repoRoot.pipe(Effect.provideService(Workspace, { ...workspace, cwd: payload.cwd ?? workspace.cwd })))

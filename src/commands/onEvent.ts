@@ -4,15 +4,10 @@ import * as Clock from "effect/Clock"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { parseHookPayload, resolveHookContext } from "../domain/HookEvent.js"
-import { Stdio } from "../services/Stdio.js"
+import { resolveHookContext } from "../domain/HookEvent.js"
 import { Store } from "../services/Store.js"
-import { Workspace } from "../services/Workspace.js"
 import { type EventOutcome, handleEvent } from "../workflows/OnEvent.js"
-import { loadConfig, repoRoot, setOption } from "./common.js"
-
-/** Hook payloads are small; a stuck or huge stdin must not hold the agent. */
-export const hookStdinLimits = { maxBytes: 1024 * 1024, timeoutMs: 1000, fromTerminal: false }
+import { hookRoot, loadConfig, readHookPayload, setOption } from "./common.js"
 
 const options = {
   tool: Options.text("tool").pipe(Options.optional, Options.withDescription("the agent firing the hook (claude, codex, …)")),
@@ -21,26 +16,16 @@ const options = {
   set: setOption
 }
 
-/** The directory the hook is about: the payload's cwd when it names one, else where the hook runs. */
-const hookRoot = (payloadCwd: string | undefined) =>
-  Effect.gen(function*() {
-    const workspace = yield* Workspace
-    return yield* repoRoot.pipe(
-      Effect.provideService(Workspace, { ...workspace, cwd: payloadCwd ?? workspace.cwd })
-    )
-  })
-
 export const onEventCommand = Command.make("on-event", options, (args) =>
   Effect.gen(function*() {
-    const stdin = yield* (yield* Stdio).read(hookStdinLimits)
-    const payload = parseHookPayload(stdin)
+    const payload = yield* readHookPayload
     const { event, tool } = resolveHookContext({
       flagTool: Option.getOrUndefined(args.tool),
       flagEvent: Option.getOrUndefined(args.event),
       payload
     })
     const explain = (line: string) => args.verbose ? Console.error(`handover on-event: ${line}`) : Effect.void
-    const root = yield* hookRoot(payload.cwd)
+    const root = yield* hookRoot(payload)
     const store = yield* Store
     if (!(yield* store.isInitialised(root))) {
       return yield* explain(`${root} has no .handover/config.json (run handover init): nothing to do`)

@@ -4,14 +4,10 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { NothingPending } from "../domain/errors.js"
-import { parseHookPayload } from "../domain/HookEvent.js"
-import { isOwnCapture, renderResumeContext, sessionStartHookJson, SessionStartFormat } from "../domain/ResumeContext.js"
+import { isOwnCapture, renderResumeContext, resumingTool, sessionStartHookJson, SessionStartFormat } from "../domain/ResumeContext.js"
 import { storeLayout } from "../domain/StoreLayout.js"
-import { Stdio } from "../services/Stdio.js"
-import { Workspace } from "../services/Workspace.js"
 import { pendingBundle } from "../workflows/Pickup.js"
-import { loadConfig, repoRoot, targetOption } from "./common.js"
-import { hookStdinLimits } from "./onEvent.js"
+import { hookRoot, loadConfig, readHookPayload, targetOption } from "./common.js"
 
 const options = {
   format: Options.choice("format", SessionStartFormat).pipe(
@@ -24,14 +20,10 @@ const options = {
 
 export const sessionStartCommand = Command.make("session-start", options, (args) =>
   Effect.gen(function*() {
-    const payload = parseHookPayload(yield* (yield* Stdio).read(hookStdinLimits))
-    const workspace = yield* Workspace
-    const root = yield* repoRoot.pipe(
-      Effect.provideService(Workspace, { ...workspace, cwd: payload.cwd ?? workspace.cwd })
-    )
+    const payload = yield* readHookPayload
+    const root = yield* hookRoot(payload)
     const { config } = yield* loadConfig(root)
-    // A claude or codex session resumes as that tool: a bundle meant for another tool is not offered to it.
-    const target = Option.getOrElse(args.target, () => args.format === "plain" ? null : args.format)
+    const target = resumingTool(args.format, Option.getOrUndefined(args.target))
     const bundle = yield* pendingBundle(root, config, { target: target ?? undefined })
     if (isOwnCapture(bundle, payload.session_id)) {
       return yield* new NothingPending({ detail: `bundle ${bundle.id} was captured from this very session` })

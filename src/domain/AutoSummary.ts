@@ -2,16 +2,12 @@ import type { Trigger } from "./Bundle.js"
 import type { HookPayload } from "./HookEvent.js"
 import { redactSecrets } from "./Secrets.js"
 import { describeTrigger } from "./Summary.js"
+import { clip } from "./Text.js"
 import type { TranscriptDigest } from "./Transcript.js"
 import { autoTitle } from "./Trigger.js"
 
 const maxText = 1500
 const maxSummary = 8000
-
-const clip = (text: string, limit: number): string => {
-  const trimmed = text.trim()
-  return trimmed.length <= limit ? trimmed : `${trimmed.slice(0, limit - 1)}…`
-}
 
 const quote = (text: string): string => clip(text, maxText).split("\n").map((line) => `> ${line}`).join("\n")
 
@@ -33,16 +29,17 @@ export interface AutoSummary {
  * and the transcript's recent requests, edits and commands. Deterministic, bounded, and with secrets redacted.
  */
 export const buildAutoSummary = ({ digest, payload, trigger }: AutoSummaryInput): AutoSummary => {
-  // Redacted before anything is clipped: a cut through a secret would leave a prefix the patterns no longer match.
+  // Every input is redacted before anything is clipped: a cut through a secret would leave a prefix the patterns no
+  // longer match. Everything below is built from these redacted texts only.
+  const redacted = (text: string | null | undefined) => text?.trim() ? redactSecrets(text.trim()) : null
   const requests = (digest?.requests ?? []).map(redactSecrets)
-  const prompt = payload.prompt === undefined ? undefined : redactSecrets(payload.prompt).trim()
-  if (prompt && requests[requests.length - 1] !== prompt) requests.push(prompt)
+  const prompt = redacted(payload.prompt)
+  if (prompt !== null && requests[requests.length - 1] !== prompt) requests.push(prompt)
   const lastRequest = requests[requests.length - 1]
-  const assistantText = payload.last_assistant_message?.trim() || digest?.lastAssistant || null
-  const lastAssistant = assistantText === null ? null : redactSecrets(assistantText)
+  const lastAssistant = redacted(payload.last_assistant_message) ?? redacted(digest?.lastAssistant)
   const files = (digest?.filesEdited ?? []).map(redactSecrets)
   const commands = (digest?.commands ?? []).map((c) => ({ ...c, command: redactSecrets(c.command) }))
-  const transcriptPath = payload.transcript_path ? redactSecrets(payload.transcript_path) : null
+  const transcriptPath = redacted(payload.transcript_path)
 
   const sections: Array<string> = [
     `Automatic handover from ${trigger.tool}, ${describeTrigger({ trigger, source: { tool: trigger.tool } })}.`
@@ -73,7 +70,7 @@ export const buildAutoSummary = ({ digest, payload, trigger }: AutoSummaryInput)
 
   return {
     title: autoTitle(trigger),
-    summary: redactSecrets(clip(sections.join("\n\n"), maxSummary)),
-    nextSteps: nextSteps.map(redactSecrets)
+    summary: clip(sections.join("\n\n"), maxSummary),
+    nextSteps
   }
 }

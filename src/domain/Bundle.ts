@@ -1,7 +1,8 @@
 import * as Either from "effect/Either"
-import * as ParseResult from "effect/ParseResult"
+import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { InvalidBundleId } from "./errors.js"
+import { firstIssue } from "./Text.js"
 
 export const bundleSchemaVersion = 1
 
@@ -89,11 +90,8 @@ export type Bundle = typeof Bundle.Type
 export const decodeBundleJson = Schema.decodeUnknownEither(Schema.parseJson(Bundle), { errors: "first" })
 /** Why a bundle.json did not decode, in one short line: the field and what is wrong with it. */
 export const describeBundleError = (error: ParseResult.ParseError): string => {
-  const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
-  if (issue === undefined) return "not a bundle"
-  // A mismatch of a whole object quotes its full schema: too long for a message that must fit on one line.
-  const message = issue.message.length > 160 ? "wrong shape" : issue.message.replace(/\s+/g, " ")
-  return issue.path.length > 0 ? `${issue.path.join(".")}: ${message}` : message
+  const { field, reason } = firstIssue(error)
+  return field === "" ? reason : `${field}: ${reason}`
 }
 export const encodeBundleJson = (bundle: Bundle): string => JSON.stringify(bundle, null, 2) + "\n"
 

@@ -1,7 +1,7 @@
 import * as Either from "effect/Either"
-import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { ConfigInvalid } from "./errors.js"
+import { firstIssue } from "./Text.js"
 
 const Percent = Schema.Number.pipe(
   Schema.filter((n) => Number.isFinite(n) && n >= 0 && n <= 100, { message: () => "must be a number from 0 to 100" })
@@ -180,13 +180,6 @@ const unknownKeys = (value: unknown, shape: unknown, prefix: string): Array<stri
 }
 
 const decode = Schema.decodeUnknownEither(HandoverConfig, { errors: "first", onExcessProperty: "ignore" })
-
-const firstIssue = (error: ParseResult.ParseError): { field: string; reason: string } => {
-  const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
-  return issue === undefined
-    ? { field: "", reason: error.message }
-    : { field: issue.path.join("."), reason: issue.message }
-}
 
 /**
  * Effective config = defaults ← each source in order. Each source is validated on its own so that an error names the

@@ -1,14 +1,12 @@
 import type { Bundle } from "./Bundle.js"
 import { describeTrigger } from "./Summary.js"
+import { clip } from "./Text.js"
 
 /** Claude Code and Codex cap injected context at about 10,000 characters. */
 export const maxContextChars = 10_000
 
 export const SessionStartFormat = ["plain", "claude", "codex"] as const
 export type SessionStartFormat = (typeof SessionStartFormat)[number]
-
-const clip = (text: string, limit: number): string =>
-  text.length <= limit ? text : `${text.slice(0, Math.max(0, limit - 1))}…`
 
 // Shares of the context for the parts a bundle can make arbitrarily long, so that what follows them (where the
 // files are, how to claim) always fits.
@@ -64,6 +62,13 @@ export const renderResumeContext = (bundle: Bundle, storeHome: string, claimTarg
  */
 export const isOwnCapture = (bundle: Bundle, sessionId: string | undefined): boolean =>
   sessionId !== undefined && sessionId !== "" && bundle.source.sessionId === sessionId
+
+/**
+ * Which tool the new session resumes as: --target when given, else the tool whose hook format was asked for (a bundle
+ * meant for another tool is then not offered to it); plain text names no tool.
+ */
+export const resumingTool = (format: SessionStartFormat, target: string | undefined): string | null =>
+  target ?? (format === "plain" ? null : format)
 
 /** The hook output Claude Code and Codex read from a SessionStart hook. */
 export const sessionStartHookJson = (context: string): string =>

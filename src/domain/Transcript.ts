@@ -1,5 +1,6 @@
 import * as Predicate from "effect/Predicate"
 import { redactSecrets } from "./Secrets.js"
+import { clip } from "./Text.js"
 
 // A deterministic digest of the tail of a Claude Code transcript or a Codex rollout, for automatic summaries.
 // Formats: shared/reference/transcripts.md. Both change with nearly every release, so this reads a whitelist of
@@ -123,15 +124,7 @@ const lastN = <A>(items: ReadonlyArray<A>, count: number): ReadonlyArray<A> =>
   items.slice(Math.max(0, items.length - Math.max(0, Math.floor(count))))
 
 /** Redacts before cutting: a credential cut in half would no longer match its pattern and leak its prefix. */
-const truncate = (raw: string, maxChars: number): string => {
-  const text = redactSecrets(raw)
-  if (text.length <= maxChars) return text
-  let end = Math.max(0, maxChars - 1)
-  // Do not split a surrogate pair.
-  const lastKept = text.charCodeAt(end - 1)
-  if (lastKept >= 0xd800 && lastKept <= 0xdbff) end--
-  return `${text.slice(0, end).trimEnd()}…`
-}
+const truncate = (raw: string, maxChars: number): string => clip(redactSecrets(raw), maxChars)
 
 const singleLine = (text: string) => text.replace(/\s+/g, " ").trim()
 

@@ -67,6 +67,10 @@ const hasReset = (window: ToolMemory["window"], nowMillis: number): boolean =>
 
 const level = (percent: number) => `${Math.round(percent * 10) / 10}%`
 
+/** Only the events in trigger.events may trigger a capture; the daemon is not even asked for others. */
+export const eventMayTrigger = (config: HandoverConfig, event: string): boolean =>
+  (config.trigger.events as ReadonlyArray<string>).includes(event)
+
 /**
  * The trigger policy of on-event: capture when the tool's quota is at or over the threshold (or LIMITED), at most once
  * per quota window. Unknown, stale, warm-up or error readings never count as over. When the daemon cannot be asked,
@@ -75,7 +79,7 @@ const level = (percent: number) => `${Math.round(percent * 10) / 10}%`
 export const decideTrigger = (input: TriggerInput): TriggerDecision => {
   const { config, memory, observation, tool, event } = input
   const threshold = config.trigger.thresholdPercent
-  if (!config.trigger.events.includes(event as never)) {
+  if (!eventMayTrigger(config, event)) {
     return { _tag: "Skip", reason: `${event} is not in trigger.events`, memory }
   }
   if (observation._tag === "Unavailable") {

@@ -2,10 +2,10 @@ import { request } from "node:http"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
-import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { DaemonProtocolError, DaemonTimeout, DaemonUnavailable, type OpenUsageError } from "../domain/errors.js"
 import { compatibleApiVersions, DaemonHealth, ReadModel, type DaemonConnection } from "../domain/OpenUsage.js"
+import { firstIssue } from "../domain/Text.js"
 import { OpenUsage } from "../services/OpenUsage.js"
 
 // The daemon over its Unix socket with plain node:http: hooks start this on every prompt, so nothing heavier loads.
@@ -136,9 +136,8 @@ const call = <A, I>(
     if (Either.isLeft(json)) return fail(`${route} answered invalid JSON: ${json.left}`)
     const decoded = Schema.decodeUnknownEither(schema)(json.right)
     if (Either.isLeft(decoded)) {
-      const issue = ParseResult.ArrayFormatter.formatErrorSync(decoded.left)[0]
-      const where = issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : ""
-      return fail(`${route} answered an unexpected shape${where}: ${issue?.message ?? "invalid"}`)
+      const { field, reason } = firstIssue(decoded.left)
+      return fail(`${route} answered an unexpected shape${field === "" ? "" : ` at ${field}`}: ${reason}`)
     }
     return Effect.succeed(decoded.right)
   })

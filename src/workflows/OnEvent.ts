@@ -14,6 +14,7 @@ import {
   decodeTriggerMemory,
   emptyMemory,
   encodeTriggerMemory,
+  eventMayTrigger,
   type QuotaObservation,
   type TriggerDecision,
   type TriggerMemory
@@ -76,7 +77,7 @@ export const handleEvent = (input: {
         nowMillis
       })
 
-    if (!config.trigger.events.includes(event as never)) {
+    if (!eventMayTrigger(config, event)) {
       return skipped(`${event} is not in trigger.events`)
     }
     if (providerForTool(tool) === undefined) {

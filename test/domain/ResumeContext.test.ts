@@ -1,7 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
 import {
+  isOwnCapture,
   maxContextChars,
   renderResumeContext,
+  resumingTool,
   sessionStartHookJson
 } from "../../src/domain/ResumeContext.js"
 import { makeBundle } from "../helpers/bundles.js"
@@ -74,5 +76,25 @@ describe("sessionStartHookJson", () => {
     expect(JSON.parse(text)).toEqual({
       hookSpecificOutput: { hookEventName: "SessionStart", additionalContext: context }
     })
+  })
+})
+
+describe("resumingTool", () => {
+  it("is --target when given, else the hook format's tool; plain text names none", () => {
+    expect(resumingTool("claude", undefined)).toBe("claude")
+    expect(resumingTool("codex", undefined)).toBe("codex")
+    expect(resumingTool("plain", undefined)).toBeNull()
+    expect(resumingTool("plain", "gemini")).toBe("gemini")
+    expect(resumingTool("claude", "codex")).toBe("codex")
+  })
+})
+
+describe("isOwnCapture", () => {
+  it("recognises only the session that captured the bundle", () => {
+    const bundle = makeBundle({ source: { tool: "claude", sessionId: "s-1" } })
+    expect(isOwnCapture(bundle, "s-1")).toBe(true)
+    expect(isOwnCapture(bundle, "s-2")).toBe(false)
+    expect(isOwnCapture(bundle, undefined)).toBe(false)
+    expect(isOwnCapture(makeBundle({ source: { tool: "claude" } }), "")).toBe(false)
   })
 })

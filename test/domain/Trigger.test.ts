@@ -6,6 +6,7 @@ import {
   armedTool,
   autoTitle,
   decideTrigger,
+  eventMayTrigger,
   type QuotaObservation,
   type ToolMemory
 } from "../../src/domain/Trigger.js"
@@ -197,5 +198,15 @@ describe("decideTrigger", () => {
   it("never treats an unknown reading as over, whatever the threshold", () => {
     const decision = decide(unknown("status ERROR"), armedTool, withTrigger({ thresholdPercent: 0 }))
     expect(decision._tag).toBe("Skip")
+  })
+})
+
+describe("eventMayTrigger", () => {
+  it("follows trigger.events, exactly", () => {
+    expect(eventMayTrigger(defaultConfig, "Stop")).toBe(true)
+    expect(eventMayTrigger(defaultConfig, "UserPromptSubmit")).toBe(true)
+    expect(eventMayTrigger(defaultConfig, "SessionStart")).toBe(false)
+    expect(eventMayTrigger(withTrigger({ events: ["Stop"] }), "UserPromptSubmit")).toBe(false)
+    expect(eventMayTrigger(defaultConfig, "stop")).toBe(false)
   })
 })

@@ -1,0 +1,47 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
+import { clip, firstIssue } from "../../src/domain/Text.js"
+
+describe("clip", () => {
+  it("leaves short text alone and cuts long text to the limit, ending in an ellipsis", () => {
+    expect(clip("short", 10)).toBe("short")
+    const cut = clip("abcdefghij klmnop", 8)
+    expect(cut).toBe("abcdefg…")
+    expect(cut.length).toBeLessThanOrEqual(8)
+  })
+
+  it("never cuts through a surrogate pair", () => {
+    const cut = clip("ab😀cd", 4)
+    expect(cut).toBe("ab…")
+    expect(() => encodeURIComponent(cut)).not.toThrow()
+  })
+})
+
+describe("firstIssue", () => {
+  const decode = Schema.decodeUnknownEither(Schema.Struct({ trigger: Schema.Struct({ percent: Schema.Number }) }))
+  const issue = (input: unknown) => {
+    const result = decode(input)
+    if (Either.isRight(result)) throw new Error("expected a decode failure")
+    return firstIssue(result.left)
+  }
+
+  it("names the dotted field and what is wrong with it", () => {
+    expect(issue({ trigger: { percent: "high" } })).toEqual({
+      field: "trigger.percent",
+      reason: "Expected number, actual \"high\""
+    })
+  })
+
+  it("keeps a whole-object mismatch, which quotes the whole schema, on one short line", () => {
+    const wide = Schema.Struct(Object.fromEntries(
+      Array.from({ length: 12 }, (_, i) => [`someRatherLongFieldName${i}`, Schema.String])
+    ))
+    const result = Schema.decodeUnknownEither(wide)("not an object")
+    if (Either.isRight(result)) throw new Error("expected a decode failure")
+    expect(result.left.message.length).toBeGreaterThan(160)
+    const { reason } = firstIssue(result.left)
+    expect(reason).not.toContain("\n")
+    expect(reason.length).toBeLessThanOrEqual(160)
+  })
+})
