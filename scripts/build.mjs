@@ -48,7 +48,8 @@ try {
 const script = new Script(source, { filename, cachedData })
 if (cachedData === undefined || script.cachedDataRejected) {
   // Written once the command is done (it then includes what ran), atomically, and never at the cost of the command.
-  process.once("beforeExit", () => {
+  // On "exit", which also comes with process.exit (the CLI exits explicitly), unlike "beforeExit".
+  process.once("exit", () => {
     try {
       mkdirSync(cacheDir, { recursive: true, mode: 0o700 })
       const temp = cacheFile + "." + process.pid + ".tmp"

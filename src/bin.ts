@@ -12,6 +12,11 @@ const argv = process.argv.length > 2 ? process.argv : [...process.argv, "--help"
 /** Hooks run inside the agent: whatever happens they exit 0 and never break it. */
 const failOpen = ["on-event", "session-start"].includes(argv[2] ?? "")
 
+/** A command stopped by SIGINT or SIGTERM exits 128 + the signal's number, as a shell reports it (130, 143). */
+const signalExitCodes = { SIGINT: 130, SIGTERM: 143 } as const
+let stoppedBy: keyof typeof signalExitCodes | undefined
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => (stoppedBy = signal))
+
 const errorLine = (error: unknown): string =>
   `handover: ${error instanceof Error || (typeof error === "object" && error !== null && "message" in error)
     ? String((error as { message: unknown }).message)
@@ -33,12 +38,16 @@ const main = run(argv).pipe(
   Effect.provide(MainLive)
 )
 
+const exitCode = (exit: Exit.Exit<unknown, unknown>): number => {
+  if (failOpen) return Exit.isSuccess(exit) && typeof exit.value === "number" ? exit.value : 0
+  if (stoppedBy !== undefined) return signalExitCodes[stoppedBy]
+  if (Exit.isSuccess(exit)) return typeof exit.value === "number" ? exit.value : 0
+  return Cause.isInterruptedOnly(exit.cause) ? 130 : 1
+}
+
 NodeRuntime.runMain(main, {
   disableErrorReporting: true,
-  teardown: (exit, onExit) =>
-    onExit(
-      Exit.isSuccess(exit)
-        ? typeof exit.value === "number" ? exit.value : 0
-        : failOpen || Cause.isInterruptedOnly(exit.cause) ? 0 : 1
-    )
+  // Exits at once when the work is done: nothing left open (a hook's stdin that its writer never closes, a socket)
+  // may keep the process, and with it the agent, waiting.
+  teardown: (exit) => process.exit(exitCode(exit))
 })

@@ -40,7 +40,7 @@ export const captureCommand = Command.make("capture", options, (args) =>
       ? yield* readInput(args.summaryFile.value, workspace.cwd)
       : Option.getOrElse(args.summary, () => "")
     const store = yield* Store
-    const { bundle, applyDetail } = yield* store.withLock(
+    const { applyDetail, bundle, pruneProblem } = yield* store.withLock(
       root,
       "capture",
       captureBundle(root, config, {
@@ -52,7 +52,7 @@ export const captureCommand = Command.make("capture", options, (args) =>
         target: Option.match(args.target, { onNone: () => ({}), onSome: (tool) => ({ tool }) })
       })
     )
-    for (const warning of captureWarnings(bundle, applyDetail)) yield* Console.error(warning)
+    for (const warning of captureWarnings(bundle, applyDetail, pruneProblem)) yield* Console.error(warning)
     if (args.json) return yield* printJson(bundle)
     yield* Console.log(
       `Captured ${bundle.id}: ${bundle.patch.files.length} changed file(s), ${bundle.patch.bytes} bytes of patch.\n` +

@@ -68,7 +68,11 @@ export const printJson = (value: unknown) => Console.log(JSON.stringify(value, n
 const hookStdinLimits = { maxBytes: 1024 * 1024, timeoutMs: 1000, fromTerminal: false }
 
 /** The hook payload on stdin, read within bounds and parsed without ever failing. */
-export const readHookPayload = Effect.map(Effect.flatMap(Stdio, (stdio) => stdio.read(hookStdinLimits)), parseHookPayload)
+export const readHookPayload = Effect.map(
+  Effect.flatMap(Stdio, (stdio) => stdio.read(hookStdinLimits)),
+  // A payload over the bound is cut, so it no longer parses: it counts as malformed.
+  (input) => parseHookPayload(input.text)
+)
 
 /** The git top level a hook is about: of the payload's cwd when it names one, else of where the hook runs. */
 export const hookRoot = (payload: HookPayload) =>

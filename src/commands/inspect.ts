@@ -37,8 +37,8 @@ export const inspectCommand = Command.make("inspect", options, (args) =>
     const store = yield* Store
     const bundle = yield* resolveBundle(root, args.id)
     const patchPath = `${storeLayout(root).bundle(bundle.id)}/workspace.patch`
-    if (args.patch) return yield* (yield* Stdio).writeStdout(store.streamFile(patchPath))
-    const onDisk = yield* store.hashFile(patchPath)
+    if (args.patch) return yield* (yield* Stdio).writeStdout(store.streamPatch(root, bundle.id))
+    const onDisk = yield* store.hashPatch(root, bundle.id)
     const intact = Option.exists(onDisk, (file) => file.sha256 === bundle.patch.sha256 && file.bytes === bundle.patch.bytes)
     if (args.json) return yield* printJson({ ...bundle, patchIntact: intact })
     yield* Console.log(renderSummary(bundle))

@@ -1,3 +1,5 @@
+import { validateBundleId } from "./Bundle.js"
+
 /** Where everything lives inside `.handover/` at the git top level. */
 export const storeDirName = ".handover"
 
@@ -11,7 +13,6 @@ export interface StoreLayout {
   readonly state: string
   readonly lock: string
   readonly eventLog: string
-  readonly triggerMemory: string
   readonly installed: string
   readonly bundle: (id: string) => string
 }
@@ -28,7 +29,6 @@ export const storeLayout = (root: string): StoreLayout => {
     state: `${home}/state`,
     lock: `${home}/state/lock`,
     eventLog: `${home}/state/events.log`,
-    triggerMemory: `${home}/state/trigger.json`,
     installed: `${home}/installed.json`,
     bundle: (id) => `${home}/bundles/${id}`
   }
@@ -39,3 +39,36 @@ export const storeGitignore = "# Written by handover: only config.json is meant 
 
 /** The event log is rotated past this size, keeping one previous file: bounded whatever the hooks do. */
 export const eventLogMaxBytes = 256 * 1024
+
+/**
+ * Bounds on every file handover reads back from its store: the store may come with a cloned repository, and a
+ * 2 GB bundle.json must not become a 2 GB string.
+ */
+export const storeReadLimits = {
+  config: 1024 * 1024,
+  bundleJson: 32 * 1024 * 1024,
+  claim: 64 * 1024,
+  lock: 64 * 1024,
+  state: 1024 * 1024
+} as const
+
+/** current is a relative symbolic link to its bundle's directory, swapped in one rename. */
+export const currentLinkTarget = (id: string): string => `bundles/${id}`
+
+/** The bundle id a current link names, when it is exactly one that handover writes; anything else is not ours. */
+export const bundleIdOfCurrentLink = (target: string): string | undefined => {
+  const match = /^bundles\/([^/]+)$/.exec(target)
+  return match !== null && validateBundleId(match[1]!)._tag === "Right" ? match[1] : undefined
+}
+
+/** Temporary files carry their writer's pid, so that what a killed process left can be told from work in progress. */
+export const tempFileName = (pid: number, random: string, name: string): string => `.tmp-${pid}-${random}-${name}`
+
+/** The pid of the process that wrote a temporary file, or undefined when the name is not one of ours. */
+export const tempFileWriter = (name: string): number | undefined => {
+  const match = /^\.tmp-(\d+)-[0-9a-f]+-/.exec(name)
+  return match === null ? undefined : Number(match[1])
+}
+
+/** Staging directories of bundles being written (and their scratch space) start with this. */
+export const stagingPrefix = ".staging-"

@@ -31,6 +31,16 @@ export class StoreIoError extends Data.TaggedError("StoreIoError")<{
   }
 }
 
+/** Something in the store that handover did not make and will not follow: a symbolic link, a special file, an oversized file. */
+export class StoreUnsafe extends Data.TaggedError("StoreUnsafe")<{
+  readonly path: string
+  readonly reason: string
+}> {
+  override get message() {
+    return `refusing to use ${this.path}: ${this.reason}; handover never follows links or reads special files in its store, so remove it (it may have come with the repository) and try again`
+  }
+}
+
 export class ConfigInvalid extends Data.TaggedError("ConfigInvalid")<{
   readonly source: string
   readonly field: string

@@ -98,10 +98,9 @@ export const GitLive = Layer.effect(
     const emptyTree = (root: string) =>
       run(root, ["hash-object", "-t", "tree", "/dev/null"]).pipe(Effect.map(({ stdout }) => stdout.trim()))
 
-    const tempIndex = (root: string) =>
+    const tempIndex = (root: string, scratchDir: string) =>
       Effect.gen(function*() {
-        const dir = yield* fs.makeTempDirectoryScoped({ prefix: "handover-index-" })
-        const indexFile = `${dir}/index`
+        const indexFile = `${scratchDir}/index`
         const realIndex = (yield* run(root, ["rev-parse", "--path-format=absolute", "--git-path", "index"])).stdout.trim()
         // Copying the index keeps git's cached stat data, so the diff does not re-hash every file. The copy keeps the
         // index's mtime too: git compares it with each entry's mtime to catch files changed in the same second as the
@@ -121,7 +120,7 @@ export const GitLive = Layer.effect(
 
     const workspacePatch = (root: string, options: PatchOptions) =>
       Effect.gen(function*() {
-        const indexFile = yield* tempIndex(root)
+        const indexFile = yield* tempIndex(root, options.scratchDir)
         if (options.includeUntracked) {
           yield* run(root, ["add", "--intent-to-add", "--ignore-errors", ...pathspec(options)], { indexFile })
         }
@@ -148,13 +147,10 @@ export const GitLive = Layer.effect(
         return { base, files: parseDiffSummary(stdout), stream }
       })
 
-    const patchApplies = (root: string, patchPath: string, base: string) =>
+    const patchApplies = (root: string, patchPath: string, base: string, scratchDir: string) =>
       Effect.scoped(
         Effect.gen(function*() {
-          const dir = yield* fs.makeTempDirectoryScoped({ prefix: "handover-check-" }).pipe(
-            Effect.mapError(asGitFailed(["(temporary index)"]))
-          )
-          const indexFile = `${dir}/index`
+          const indexFile = `${scratchDir}/check-index`
           yield* run(root, ["read-tree", base], { indexFile })
           const { exitCode, stderr } = yield* run(root, ["apply", "--check", "--cached", patchPath], {
             indexFile,

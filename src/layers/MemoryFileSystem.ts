@@ -7,11 +7,13 @@ import * as Sink from "effect/Sink"
 import * as Stream from "effect/Stream"
 
 // A file system held in a Map, for unit tests of whatever is built on FileSystem (the Store): the same code as in
-// production, without a disk. It implements what the store uses; the rest fails loudly as "not supported".
+// production, without a disk. It implements what the store uses; the rest fails loudly as "not supported". Symbolic
+// links can be made and read, never followed: the store does not follow them either.
 
 type Entry =
   | { readonly type: "File"; data: Uint8Array; mode: number; mtime: Date }
   | { readonly type: "Directory"; mode: number; mtime: Date }
+  | { readonly type: "SymbolicLink"; readonly target: string; mode: number; mtime: Date }
 
 const systemError = (method: string, path: string, reason: PlatformError.SystemErrorReason, description: string) =>
   new PlatformError.SystemError({ module: "FileSystem", method, reason, description, pathOrDescriptor: path })
@@ -60,7 +62,7 @@ export const makeMemoryFileSystem = (): FileSystem.FileSystem => {
     Effect.flatMap(lookup(method, raw), (entry) =>
       entry.type === "File"
         ? Effect.succeed(entry)
-        : Effect.fail(systemError(method, raw, "BadResource", "Is a directory")))
+        : Effect.fail(systemError(method, raw, "BadResource", entry.type === "Directory" ? "Is a directory" : "Is a link")))
 
   const requireParent = (method: string, path: string) =>
     Effect.flatMap(lookup(method, parentOf(path)), (parent) =>
@@ -77,7 +79,9 @@ export const makeMemoryFileSystem = (): FileSystem.FileSystem => {
       if (existing !== undefined && flag.includes("x")) {
         return yield* systemError("writeFile", raw, "AlreadyExists", "File exists")
       }
-      if (existing?.type === "Directory") return yield* systemError("writeFile", raw, "BadResource", "Is a directory")
+      if (existing !== undefined && existing.type !== "File") {
+        return yield* systemError("writeFile", raw, "BadResource", `not a file: ${existing.type}`)
+      }
       const prefix = existing !== undefined && flag.startsWith("a") ? existing.data : new Uint8Array(0)
       const combined = new Uint8Array(prefix.length + data.length)
       combined.set(prefix)
@@ -155,6 +159,18 @@ export const makeMemoryFileSystem = (): FileSystem.FileSystem => {
         if (entries.has(to)) return yield* systemError("link", rawTo, "AlreadyExists", "File exists")
         entries.set(to, source)
       }),
+    symlink: (target, rawPath) =>
+      Effect.gen(function*() {
+        const path = normalise(rawPath)
+        yield* requireParent("symlink", path)
+        if (entries.has(path)) return yield* systemError("symlink", rawPath, "AlreadyExists", "File exists")
+        entries.set(path, { type: "SymbolicLink", target, mode: 0o777, mtime: new Date() })
+      }),
+    readLink: (path) =>
+      Effect.flatMap(lookup("readLink", path), (entry) =>
+        entry.type === "SymbolicLink"
+          ? Effect.succeed(entry.target)
+          : Effect.fail(systemError("readLink", path, "Unknown", "Invalid argument"))),
     copyFile: (rawFrom, rawTo) =>
       Effect.flatMap(file("copyFile", rawFrom), (source) => writeFile(rawTo, source.data.slice(), { mode: source.mode })),
     stat: (path) => Effect.map(lookup("stat", path), info),

@@ -1,14 +1,17 @@
+import * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
-import { Stdio, type StdinLimits } from "../services/Stdio.js"
+import { InputInvalid } from "../domain/errors.js"
+import { Stdio, type StdinLimits, type StdinText } from "../services/Stdio.js"
 
 const readProcessStdin = (limits: StdinLimits) =>
-  Effect.async<string>((resume) => {
+  Effect.async<StdinText>((resume) => {
     const input = process.stdin
-    if (input.isTTY && !limits.fromTerminal) return resume(Effect.succeed(""))
+    if (input.isTTY && !limits.fromTerminal) return resume(Effect.succeed({ text: "", overLimit: false }))
     const chunks: Array<Buffer> = []
     let size = 0
+    let overLimit = false
     let done = false
     const finish = () => {
       if (done) return
@@ -18,13 +21,14 @@ const readProcessStdin = (limits: StdinLimits) =>
       input.pause()
       // Leave nothing that would keep the process alive on a pipe the writer never closes.
       input.unref?.()
-      resume(Effect.succeed(Buffer.concat(chunks).toString("utf8")))
+      resume(Effect.succeed({ text: Buffer.concat(chunks).toString("utf8"), overLimit }))
     }
     const onData = (chunk: Buffer) => {
       const room = limits.maxBytes - size
-      chunks.push(chunk.length > room ? chunk.subarray(0, room) : chunk)
+      overLimit = chunk.length > room
+      chunks.push(overLimit ? chunk.subarray(0, room) : chunk)
       size += Math.min(chunk.length, room)
-      if (size >= limits.maxBytes) finish()
+      if (overLimit) finish()
     }
     const timer = limits.timeoutMs === null ? undefined : setTimeout(finish, limits.timeoutMs)
     input.on("data", onData).on("end", finish).on("error", finish)
@@ -38,4 +42,36 @@ const writeStdout = <E>(bytes: Stream.Stream<Uint8Array, E>) =>
       process.stdout.write(chunk, () => resume(Effect.void))
     }))
 
-export const StdioLive = Layer.succeed(Stdio, Stdio.of({ read: readProcessStdin, writeStdout }))
+const kindOf: Partial<Record<FileSystem.File.Type, string>> = {
+  Directory: "a directory",
+  FIFO: "a named pipe",
+  CharacterDevice: "a character device",
+  BlockDevice: "a block device",
+  Socket: "a socket"
+}
+
+export const StdioLive = Layer.effect(
+  Stdio,
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const readFile = (path: string, maxBytes: number) =>
+      Effect.gen(function*() {
+        const invalid = (reason: string) => new InputInvalid({ what: path, reason })
+        // stat, not open: opening a FIFO would block until a writer comes.
+        const info = yield* fs.stat(path).pipe(
+          Effect.mapError((error) =>
+            invalid(error._tag === "SystemError" && error.reason === "NotFound" ? "no such file" : error.message)
+          )
+        )
+        if (info.type !== "File") {
+          return yield* invalid(`it is ${kindOf[info.type] ?? "not a regular file"}; give a regular file, or - for standard input`)
+        }
+        if (Number(info.size) > maxBytes) {
+          return yield* invalid(`it is ${info.size} bytes, over the ${maxBytes} bytes a summary may have; shorten it`)
+        }
+        const bytes = yield* fs.readFile(path).pipe(Effect.mapError((error) => invalid(error.message)))
+        return Buffer.from(bytes).toString("utf8")
+      })
+    return Stdio.of({ read: readProcessStdin, readFile, writeStdout })
+  })
+)

@@ -25,21 +25,24 @@ export interface PatchOptions {
   readonly includeUntracked: boolean
   /** Top-level paths left out of the patch, such as .handover. */
   readonly exclude: ReadonlyArray<string>
+  /** Where the temporary index goes: a directory of the store that a later capture sweeps if this one is killed. */
+  readonly scratchDir: string
 }
 
 /** The real git binary. Nothing here writes to the user's index, working tree, HEAD, refs or stash. */
 export class Git extends Context.Tag("handover/Git")<Git, {
   readonly topLevel: (cwd: string) => Effect.Effect<string, NotAGitRepository | GitFailed>
   readonly repoState: (root: string) => Effect.Effect<RepoState, GitFailed>
-  /** The working tree against HEAD, untracked files included, computed in a temporary index that lives in the scope. */
+  /** The working tree against HEAD, untracked files included, computed in a temporary index in `scratchDir`. */
   readonly workspacePatch: (
     root: string,
     options: PatchOptions
   ) => Effect.Effect<WorkspacePatch, GitFailed, Scope.Scope>
-  /** `git apply --check` of the patch against `base` in a temporary index; the detail says why it does not apply. */
+  /** `git apply --check` of the patch against `base` in a temporary index in scratchDir; the detail says why not. */
   readonly patchApplies: (
     root: string,
     patchPath: string,
-    base: string
+    base: string,
+    scratchDir: string
   ) => Effect.Effect<{ readonly applies: boolean; readonly detail: string }, GitFailed>
 }>() {}

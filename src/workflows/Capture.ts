@@ -47,7 +47,8 @@ export const captureBundle = (root: string, config: HandoverConfig, request: Cap
       const staged = yield* store.stageBundle(root, id)
       const patch = yield* git.workspacePatch(root, {
         includeUntracked: config.capture.includeUntracked,
-        exclude: [storeDirName]
+        exclude: [storeDirName],
+        scratchDir: staged.scratchDir
       })
 
       const scanner = config.capture.secrets === "off" ? undefined : makePatchScanner()
@@ -64,7 +65,7 @@ export const captureBundle = (root: string, config: HandoverConfig, request: Cap
       const written = yield* store.writeStream(staged.patchPath, guarded)
       const check = written.bytes === 0
         ? { applies: true, detail: "" }
-        : yield* git.patchApplies(root, staged.patchPath, patch.base)
+        : yield* git.patchApplies(root, staged.patchPath, patch.base, staged.scratchDir)
 
       const findings: ReadonlyArray<SecretFinding> = scanner === undefined
         ? []
@@ -105,19 +106,28 @@ export const captureBundle = (root: string, config: HandoverConfig, request: Cap
         secrets: { mode: config.capture.secrets, findings },
         claim: null
       }
-      const summary = renderSummary(bundle)
-      yield* store.commitBundle(root, staged, bundle, summary)
-      yield* store.promote(root, bundle, summary)
+      yield* store.publishBundle(root, staged, bundle, renderSummary(bundle))
 
-      const all = yield* store.listBundles(root)
-      const valid = all.flatMap((entry) => entry._tag === "Right" ? [entry.right] : [])
-      yield* store.removeBundles(root, bundlesToPrune(valid, config.bundles.keep, id))
-      return { bundle, applyDetail: check.detail }
+      // The capture has landed; pruning older bundles is housekeeping that the next capture retries if it fails.
+      const pruned = yield* store.listBundles(root).pipe(
+        Effect.flatMap((all) => {
+          const valid = all.flatMap((entry) => entry._tag === "Right" ? [entry.right] : [])
+          return store.removeBundles(root, bundlesToPrune(valid, config.bundles.keep, id))
+        }),
+        Effect.either
+      )
+      const pruneProblem = pruned._tag === "Left" ? `could not prune old bundles: ${pruned.left.message}` : null
+      return { bundle, applyDetail: check.detail, pruneProblem }
     })
   )
 
-/** Warnings a capture prints on stderr; the bundle records them too. */
-export const captureWarnings = (bundle: Bundle, applyDetail: string): ReadonlyArray<string> => [
+/** Warnings a capture prints on stderr; the bundle records them too (all but the pruning problem). */
+export const captureWarnings = (
+  bundle: Bundle,
+  applyDetail: string,
+  pruneProblem: string | null
+): ReadonlyArray<string> => [
+  ...(pruneProblem === null ? [] : [`warning: ${pruneProblem}`]),
   ...(bundle.patch.applies ? [] : [`warning: the patch does not apply cleanly to HEAD (${applyDetail})`]),
   ...bundle.secrets.findings.slice(0, 10).map((finding) =>
     `warning: possible ${finding.kind} in ${finding.path}${finding.line === null ? "" : `:${finding.line}`}`

@@ -5,7 +5,6 @@ import { buildAutoSummary } from "../domain/AutoSummary.js"
 import type { HandoverConfig } from "../domain/Config.js"
 import type { HookPayload } from "../domain/HookEvent.js"
 import { providerForTool } from "../domain/Quota.js"
-import { storeLayout } from "../domain/StoreLayout.js"
 import { digestTranscript } from "../domain/Transcript.js"
 import {
   afterCapture,
@@ -39,14 +38,15 @@ const skipped = (reason: string, percent?: number | null): EventOutcome =>
 /** The trigger memory of every tool; a missing or unreadable file means every tool is armed. */
 export const readTriggerMemory = (root: string) =>
   Effect.map(
-    Effect.flatMap(Store, (store) => store.readText(storeLayout(root).triggerMemory)),
+    Effect.flatMap(Store, (store) => store.readState(root, "trigger.json")),
     (text) => Option.getOrElse(Option.flatMap(text, decodeTriggerMemory), () => emptyMemory)
   )
 
 const writeToolMemory = (root: string, memory: TriggerMemory, tool: string, toolMemory: TriggerMemory["tools"][string]) =>
   Effect.flatMap(Store, (store) =>
-    store.writeText(
-      storeLayout(root).triggerMemory,
+    store.writeState(
+      root,
+      "trigger.json",
       encodeTriggerMemory({ tools: { ...memory.tools, [tool]: toolMemory } })
     ))
 

@@ -4,7 +4,9 @@ import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
+import { mkdtempSync } from "node:fs"
 import { mkdir, readFile, realpath, utimes, writeFile } from "node:fs/promises"
+import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { GitLive } from "../../src/layers/GitLive.js"
 import { Git, type PatchOptions } from "../../src/services/Git.js"
@@ -12,7 +14,9 @@ import { git, makeRepo, makeScratch, type RepoOptions } from "../helpers/repo.js
 
 const TestGit = GitLive.pipe(Layer.provide(NodeContext.layer))
 const emptyTree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
-const defaults: PatchOptions = { includeUntracked: true, exclude: [".handover"] }
+/** Where git's temporary index goes (a capture uses the bundle's staging area). */
+const scratchDir = mkdtempSync(join(tmpdir(), "handover-git-scratch-"))
+const defaults: PatchOptions = { includeUntracked: true, exclude: [".handover"], scratchDir }
 
 /** A temporary repository that lives as long as the test's scope. */
 const tempRepo = (options: RepoOptions = {}) =>
@@ -154,7 +158,7 @@ describe("GitLive.workspacePatch", () => {
 
       const patchPath = join(repo.base, "workspace.patch")
       yield* promise(() => writeFile(patchPath, patch.bytes))
-      expect(yield* (yield* Git).patchApplies(repo.dir, patchPath, patch.base)).toEqual({ applies: true, detail: "" })
+      expect(yield* (yield* Git).patchApplies(repo.dir, patchPath, patch.base, scratchDir)).toEqual({ applies: true, detail: "" })
     }).pipe(Effect.provide(TestGit)))
 
   it.scopedLive("includeUntracked false leaves untracked files out", () =>
@@ -164,7 +168,7 @@ describe("GitLive.workspacePatch", () => {
         await repo.write("a.txt", "changed\n")
         await repo.write("new.txt", "untracked\n")
       })
-      const patch = yield* capturePatch(repo.dir, { includeUntracked: false, exclude: [".handover"] })
+      const patch = yield* capturePatch(repo.dir, { ...defaults, includeUntracked: false })
       expect(patch.files.map((file) => file.path)).toEqual(["a.txt"])
     }).pipe(Effect.provide(TestGit)))
 
@@ -211,7 +215,7 @@ describe("GitLive.workspacePatch", () => {
       ])
       const patchPath = join(repo.base, "workspace.patch")
       yield* promise(() => writeFile(patchPath, patch.bytes))
-      expect((yield* (yield* Git).patchApplies(repo.dir, patchPath, patch.base)).applies).toBe(true)
+      expect((yield* (yield* Git).patchApplies(repo.dir, patchPath, patch.base, scratchDir)).applies).toBe(true)
     }).pipe(Effect.provide(TestGit)))
 
   it.scopedLive("a clean working tree gives an empty patch", () =>
@@ -240,9 +244,9 @@ describe("GitLive.patchApplies", () => {
       })
       const newHead = (yield* promise(() => repo.git("rev-parse", "HEAD"))).trim()
       const gitService = yield* Git
-      const result = yield* gitService.patchApplies(repo.dir, patchPath, newHead)
+      const result = yield* gitService.patchApplies(repo.dir, patchPath, newHead, scratchDir)
       expect(result.applies).toBe(false)
       expect(result.detail).toContain("a.txt")
-      expect(yield* gitService.patchApplies(repo.dir, patchPath, oldHead)).toEqual({ applies: true, detail: "" })
+      expect(yield* gitService.patchApplies(repo.dir, patchPath, oldHead, scratchDir)).toEqual({ applies: true, detail: "" })
     }).pipe(Effect.provide(TestGit)))
 })

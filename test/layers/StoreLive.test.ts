@@ -7,11 +7,12 @@ import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
-import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises"
+import { chmod, mkdir, readdir, readFile, readlink, rm, stat, symlink, writeFile } from "node:fs/promises"
+import { execFile } from "node:child_process"
 import { hostname } from "node:os"
-import { join } from "node:path"
+import { dirname, join } from "node:path"
 import { type Bundle, encodeBundleJson } from "../../src/domain/Bundle.js"
-import { storeGitignore, storeLayout } from "../../src/domain/StoreLayout.js"
+import { storeGitignore, storeLayout, tempFileName } from "../../src/domain/StoreLayout.js"
 import { StoreLive } from "../../src/layers/StoreLive.js"
 import { Store } from "../../src/services/Store.js"
 import { makeBundle } from "../helpers/bundles.js"
@@ -39,7 +40,7 @@ const writeBundle = (root: string, bundle: Bundle, patch: Uint8Array = patchByte
       const staged = yield* store.stageBundle(root, bundle.id)
       const written = yield* store.writeStream(staged.patchPath, Stream.make(patch.subarray(0, 5), patch.subarray(5)))
       const complete = { ...bundle, patch: { ...bundle.patch, bytes: written.bytes, sha256: written.sha256 } }
-      yield* store.commitBundle(root, staged, complete, `# ${bundle.title}\n`)
+      yield* store.publishBundle(root, staged, complete, `# ${bundle.title}\n`)
       return complete
     })
   )
@@ -55,7 +56,7 @@ describe("StoreLive.ensure", () => {
       const root = yield* tempRoot
       const layout = storeLayout(root)
       yield* (yield* Store).ensure(root)
-      for (const dir of [layout.bundles, layout.current, layout.state]) expect(yield* modeOf(dir)).toBe(0o700)
+      for (const dir of [layout.bundles, layout.state]) expect(yield* modeOf(dir)).toBe(0o700)
       expect(yield* promise(() => readFile(layout.gitignore, "utf8"))).toBe(storeGitignore)
       expect(yield* exists(layout.config)).toBe(false)
     }).pipe(Effect.provide(TestStore)))
@@ -168,7 +169,7 @@ describe("StoreLive bundles", () => {
       expect(yield* promise(() => readFile(join(dir, "workspace.patch")))).toEqual(patchBytes)
       expect(yield* store.listBundles(root)).toEqual([Either.right(bundle)])
       expect(yield* store.readBundle(root, bundle.id)).toEqual(bundle)
-      expect(yield* store.hashFile(join(dir, "workspace.patch"))).toEqual(
+      expect(yield* store.hashPatch(root, bundle.id)).toEqual(
         Option.some({ bytes: patchBytes.length, sha256: sha256(patchBytes) })
       )
       // Nothing of the staging directory is left.
@@ -191,7 +192,7 @@ describe("StoreLive bundles", () => {
       expect(yield* store.listBundles(root)).toEqual([])
     }).pipe(Effect.provide(TestStore)))
 
-  it.scopedLive("a leftover .staging-* directory is never listed, and the next staging removes it", () =>
+  it.scopedLive("a leftover .staging-* directory is never listed, and the next holder of the lock removes it", () =>
     Effect.gen(function*() {
       const root = yield* tempRoot
       const store = yield* Store
@@ -207,7 +208,7 @@ describe("StoreLive bundles", () => {
       expect(Either.isLeft(yield* Effect.either(store.readBundle(root, makeBundle().id)))).toBe(true)
 
       const next = bundleAt("2026-11-25T17:00:00.000Z", "1b1b")
-      yield* writeBundle(root, next)
+      yield* store.withLock(root, "test", writeBundle(root, next))
       expect(yield* promise(() => readdir(storeLayout(root).bundles))).toEqual([next.id])
     }).pipe(Effect.provide(TestStore)))
 
@@ -312,7 +313,7 @@ describe("StoreLive.claim", () => {
 })
 
 describe("StoreLive.promote", () => {
-  it.scopedLive("writes current/ with the bundle's summary, patch and bundle.json", () =>
+  it.scopedLive("points current at the bundle in one link, with the bundle's summary, patch and bundle.json", () =>
     Effect.gen(function*() {
       const root = yield* tempRoot
       const store = yield* Store
@@ -325,6 +326,7 @@ describe("StoreLive.promote", () => {
 
       const current = storeLayout(root).current
       expect(yield* store.currentId(root)).toEqual(Option.some(second.id))
+      expect(yield* promise(() => readlink(current))).toBe(`bundles/${second.id}`)
       expect(yield* promise(() => readFile(join(current, "summary.md"), "utf8"))).toBe("# second\n")
       expect(yield* promise(() => readFile(join(current, "workspace.patch")))).toEqual(patchBytes)
       expect(JSON.parse(yield* promise(() => readFile(join(current, "bundle.json"), "utf8")))).toEqual(second)
@@ -371,5 +373,177 @@ describe("StoreLive.readTail", () => {
       expect(yield* store.readTail(path, 1_000_000)).toEqual(Option.some("a".repeat(1000) + "\ntail line\n"))
       expect(yield* store.readTail(join(root, "missing.jsonl"), 10)).toEqual(Option.none())
       expect(yield* store.readTail(root, 10)).toEqual(Option.none())
+    }).pipe(Effect.provide(TestStore)))
+})
+
+/** A directory beside the root, standing for everything outside the repository; its mode and files must not change. */
+const outsideDir = (root: string) =>
+  promise(async () => {
+    const dir = join(root, "..", "outside")
+    await mkdir(dir, { recursive: true })
+    await chmod(dir, 0o1777)
+    await writeFile(join(dir, "important"), "keep me\n")
+    return dir
+  })
+
+const expectUntouched = (dir: string) =>
+  Effect.gen(function*() {
+    expect(yield* modeOf(dir)).toBe(0o777)
+    expect((yield* promise(() => stat(dir))).mode & 0o1000).toBe(0o1000)
+    expect(yield* promise(() => readdir(dir))).toEqual(["important"])
+    expect(yield* promise(() => readFile(join(dir, "important"), "utf8"))).toBe("keep me\n")
+  })
+
+describe("StoreLive on a store that came with a hostile repository", () => {
+  it.scopedLive("a bundle.json whose id is not its directory's name is corrupt, and its id is never used as a path", () =>
+    Effect.gen(function*() {
+      const root = yield* tempRoot
+      const store = yield* Store
+      const outside = yield* outsideDir(root)
+      yield* store.ensure(root)
+      const good = yield* writeBundle(root, bundleAt("2026-11-25T16:00:00.000Z", "2c2c"))
+      const evilDir = storeLayout(root).bundle("20261125T170000Z-e0e0")
+      yield* promise(async () => {
+        await mkdir(evilDir)
+        await writeFile(join(evilDir, "bundle.json"), encodeBundleJson({ ...makeBundle(), id: "../../../outside" }))
+      })
+      const listed = yield* store.listBundles(root)
+      expect(listed.filter(Either.isRight).map((entry) => entry.right.id)).toEqual([good.id])
+      const corrupt = listed.filter(Either.isLeft).map((entry) => entry.left)
+      expect(corrupt).toHaveLength(1)
+      expect(corrupt[0]!.message).toContain("is not its directory's name")
+      expect((yield* Effect.flip(store.readBundle(root, "20261125T170000Z-e0e0")))._tag).toBe("BundleCorrupt")
+      // Ids that are not bundle ids are refused before any path is made of them.
+      for (const id of ["../../outside", "../outside", ".staging-x", ""]) {
+        expect((yield* Effect.flip(store.removeBundles(root, [id])))._tag).toBe("StoreUnsafe")
+      }
+      yield* expectUntouched(outside)
+    }).pipe(Effect.provide(TestStore)))
+
+  it.scopedLive("a symlinked .handover, bundles or state is refused before anything is written or chmod'ed", () =>
+    Effect.gen(function*() {
+      for (const linked of [".handover", ".handover/bundles", ".handover/state"]) {
+        const root = yield* tempRoot
+        const store = yield* Store
+        const outside = yield* outsideDir(root)
+        yield* promise(async () => {
+          await mkdir(dirname(join(root, linked)), { recursive: true })
+          await symlink(outside, join(root, linked))
+        })
+        const error = yield* Effect.flip(store.ensure(root))
+        expect(error._tag).toBe("StoreUnsafe")
+        expect(error.message).toContain(join(root, linked))
+        expect((yield* Effect.flip(store.withLock(root, "test", Effect.void)))._tag).toBe("StoreUnsafe")
+        if (linked !== ".handover/bundles") {
+          expect((yield* Effect.flip(store.appendEvent(root, "line")))._tag).toBe("StoreUnsafe")
+        }
+        yield* expectUntouched(outside)
+      }
+    }).pipe(Effect.provide(TestStore)))
+
+  it.scopedLive("events.log, trigger.json or config.json as a symlink is refused, never appended to or read", () =>
+    Effect.gen(function*() {
+      const root = yield* tempRoot
+      const store = yield* Store
+      const outside = yield* outsideDir(root)
+      const layout = storeLayout(root)
+      yield* store.ensure(root)
+      const target = join(outside, "important")
+      yield* promise(async () => {
+        await symlink(target, layout.eventLog)
+        await symlink(target, join(layout.state, "trigger.json"))
+        await symlink(target, layout.config)
+      })
+      expect((yield* Effect.flip(store.appendEvent(root, "$(touch pwned)")))._tag).toBe("StoreUnsafe")
+      expect((yield* Effect.flip(store.readState(root, "trigger.json")))._tag).toBe("StoreUnsafe")
+      expect((yield* Effect.flip(store.readConfigText(root)))._tag).toBe("StoreUnsafe")
+      // Replacing a file renames over the link itself: the link goes, its target stays.
+      yield* store.writeState(root, "trigger.json", "{}\n")
+      expect(yield* store.readState(root, "trigger.json")).toEqual(Option.some("{}\n"))
+      yield* expectUntouched(outside)
+    }).pipe(Effect.provide(TestStore)))
+
+  it.scopedLive("a current link to elsewhere is refused on read and replaced, not followed, on promote", () =>
+    Effect.gen(function*() {
+      const root = yield* tempRoot
+      const store = yield* Store
+      const outside = yield* outsideDir(root)
+      const layout = storeLayout(root)
+      yield* store.ensure(root)
+      yield* promise(() => symlink(outside, layout.current))
+      expect((yield* Effect.flip(store.currentId(root)))._tag).toBe("StoreUnsafe")
+      const bundle = yield* writeBundle(root, makeBundle())
+      expect(yield* promise(() => readlink(layout.current))).toBe(`bundles/${bundle.id}`)
+      yield* expectUntouched(outside)
+    }).pipe(Effect.provide(TestStore)))
+
+  it.scopedLive("oversized and special files are refused, not read: a FIFO bundle.json does not hang the listing", () =>
+    Effect.gen(function*() {
+      const root = yield* tempRoot
+      const store = yield* Store
+      const layout = storeLayout(root)
+      yield* store.ensure(root)
+      const dir = layout.bundle("20261125T170000Z-f1f0")
+      yield* promise(async () => {
+        await mkdir(dir)
+        await new Promise<void>((resolve, reject) =>
+          execFile("mkfifo", [join(dir, "bundle.json")], (error) => (error ? reject(error) : resolve())))
+        await writeFile(layout.config, Buffer.alloc(2 * 1024 * 1024, 0x20))
+      })
+      const listed = yield* store.listBundles(root)
+      expect(listed.map((entry) => Either.isLeft(entry) && entry.left.message)).toEqual([
+        expect.stringContaining("named pipe, not a regular file")
+      ])
+      const error = yield* Effect.flip(store.readConfigText(root))
+      expect(error.message).toContain("over the 1048576 bytes")
+    }).pipe(Effect.provide(TestStore)))
+
+  it.scopedLive("a lock that is a symlink is not handover's: it is moved aside, its target untouched", () =>
+    Effect.gen(function*() {
+      const root = yield* tempRoot
+      const store = yield* Store
+      const outside = yield* outsideDir(root)
+      yield* store.ensure(root)
+      yield* promise(() => symlink(join(outside, "important"), storeLayout(root).lock))
+      expect(yield* store.withLock(root, "test", Effect.succeed("ran"))).toBe("ran")
+      expect(yield* exists(storeLayout(root).lock)).toBe(false)
+      yield* expectUntouched(outside)
+    }).pipe(Effect.provide(TestStore)))
+
+  it.scopedLive("a lock dated in the future is stale, not held for ever", () =>
+    Effect.gen(function*() {
+      const root = yield* tempRoot
+      const store = yield* Store
+      yield* store.ensure(root)
+      yield* promise(() =>
+        writeFile(storeLayout(root).lock, JSON.stringify({ pid: 1, host: "elsewhere", purpose: "capture", at: "2999-01-01T00:00:00.000Z" }))
+      )
+      expect(yield* store.withLock(root, "test", Effect.succeed("ran"))).toBe("ran")
+    }).pipe(Effect.provide(TestStore)))
+})
+
+describe("StoreLive sweeps what killed processes left", () => {
+  it.scopedLive("temporary files of a dead writer go once the lock is taken; a live writer's stay", () =>
+    Effect.gen(function*() {
+      const root = yield* tempRoot
+      const store = yield* Store
+      const layout = storeLayout(root)
+      yield* store.ensure(root)
+      const bundle = yield* writeBundle(root, makeBundle())
+      const dead = yield* promise(deadPid)
+      const deadFiles = [
+        join(layout.home, tempFileName(dead, "a1", "current")),
+        join(layout.state, tempFileName(dead, "b2", "trigger.json")),
+        join(layout.bundle(bundle.id), tempFileName(dead, "c3", "bundle.json"))
+      ]
+      const liveFile = join(layout.state, tempFileName(process.pid, "d4", "lock"))
+      yield* promise(async () => {
+        for (const path of [...deadFiles, liveFile]) await writeFile(path, "partial")
+        await mkdir(join(layout.bundles, `.staging-${bundle.id}-scratch`))
+      })
+      yield* store.withLock(root, "test", Effect.void)
+      for (const path of deadFiles) expect(yield* exists(path)).toBe(false)
+      expect(yield* exists(liveFile)).toBe(true)
+      expect(yield* promise(() => readdir(layout.bundles))).toEqual([bundle.id])
     }).pipe(Effect.provide(TestStore)))
 })

@@ -1,3 +1,4 @@
+import { SystemError } from "@effect/platform/Error"
 import * as FileSystem from "@effect/platform/FileSystem"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -9,6 +10,8 @@ import type { PatchFile } from "../../src/domain/Bundle.js"
 import { defaultConfig, type HandoverConfig } from "../../src/domain/Config.js"
 import { storeLayout } from "../../src/domain/StoreLayout.js"
 import { GitMemory } from "../../src/layers/GitMemory.js"
+import { makeMemoryFileSystem } from "../../src/layers/MemoryFileSystem.js"
+import { StoreLive } from "../../src/layers/StoreLive.js"
 import { StoreMemory } from "../../src/layers/StoreMemory.js"
 import { Store } from "../../src/services/Store.js"
 import { captureBundle, type CaptureRequest } from "../../src/workflows/Capture.js"
@@ -69,8 +72,9 @@ describe("captureBundle", () => {
       const fs = yield* FileSystem.FileSystem
       const layout = storeLayout(root)
       expect(yield* fs.readFileString(`${layout.bundle(bundle.id)}/workspace.patch`)).toBe(patch)
-      expect(yield* fs.readFileString(`${layout.current}/workspace.patch`)).toBe(patch)
-      expect(yield* fs.readFileString(`${layout.current}/summary.md`)).toContain("# Handover: Cart discounts")
+      expect(yield* fs.readFileString(`${layout.bundle(bundle.id)}/summary.md`)).toContain("# Handover: Cart discounts")
+      // current is one link to the bundle's directory, swapped in one step.
+      expect(yield* fs.readLink(layout.current)).toBe(`bundles/${bundle.id}`)
       expect(yield* (yield* Store).currentId(root)).toEqual(expect.objectContaining({ value: bundle.id }))
     }).pipe(Effect.provide(layers())))
 
@@ -105,6 +109,34 @@ describe("captureBundle", () => {
       expect(bundle.patch.applies).toBe(false)
       expect(applyDetail).toBe("patch does not apply")
     }).pipe(Effect.provide(layers({ applies: false }))))
+
+  it.effect("a capture that fails at its last step (the disk fills) leaves the store as it was", () => {
+    // The in-memory disk, with a switch that makes its last step, pointing current at the bundle, fail.
+    const disk = makeMemoryFileSystem()
+    let full = false
+    const fullDisk = Layer.succeed(FileSystem.FileSystem, {
+      ...disk,
+      symlink: (target, path) =>
+        full
+          ? Effect.fail(new SystemError({ module: "FileSystem", method: "symlink", reason: "Unknown", description: "ENOSPC: no space left on device", pathOrDescriptor: path }))
+          : disk.symlink(target, path)
+    })
+    const store = StoreLive.pipe(Layer.provideMerge(fullDisk))
+    return Effect.gen(function*() {
+      yield* prepare
+      const { bundle: before } = yield* capture()
+      const fs = yield* FileSystem.FileSystem
+      const listing = () => fs.readDirectory(storeLayout(root).bundles)
+      const bundlesBefore = yield* listing()
+      full = true
+      yield* TestClock.adjust(1000)
+      const error = yield* Effect.flip(capture())
+      expect(error.message).toContain("no space left on device")
+      expect(yield* listing()).toEqual(bundlesBefore)
+      expect(yield* (yield* Store).currentId(root)).toEqual(expect.objectContaining({ value: before.id }))
+      expect((yield* pendingBundle(root, defaultConfig, {})).id).toBe(before.id)
+    }).pipe(Effect.provide(Layer.merge(GitMemory.layer({ root, patch, files }), store)))
+  })
 
   it.effect("keeps at most bundles.keep bundles, newest first", () =>
     Effect.gen(function*() {
