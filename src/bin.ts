@@ -45,9 +45,17 @@ const exitCode = (exit: Exit.Exit<unknown, unknown>): number => {
   return Cause.isInterruptedOnly(exit.cause) ? 130 : 1
 }
 
+/**
+ * Exits as soon as the work is done and what was written has reached stdout and stderr: nothing left open (a hook's
+ * stdin that its writer never closes, a socket) may keep the process, and with it the agent, waiting. A pipe takes
+ * large output asynchronously, so the exit waits for the streams' queued writes (an empty write calls back after them).
+ */
+const exitWhenFlushed = (code: number) => {
+  process.exitCode = code
+  process.stdout.write("", () => process.stderr.write("", () => process.exit(code)))
+}
+
 NodeRuntime.runMain(main, {
   disableErrorReporting: true,
-  // Exits at once when the work is done: nothing left open (a hook's stdin that its writer never closes, a socket)
-  // may keep the process, and with it the agent, waiting.
-  teardown: (exit) => process.exit(exitCode(exit))
+  teardown: (exit) => exitWhenFlushed(exitCode(exit))
 })
