@@ -6,7 +6,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
-import { GitFailed, NotAGitRepository } from "../domain/errors.js"
+import { GitFailed, gitStderrLine, NotAGitRepository } from "../domain/errors.js"
 import { parseDiffSummary } from "../domain/PatchFiles.js"
 import { Git, type PatchOptions } from "../services/Git.js"
 
@@ -160,7 +160,7 @@ export const GitLive = Layer.effect(
             indexFile,
             okCodes: [1, 128]
           })
-          return { applies: exitCode === 0, detail: exitCode === 0 ? "" : stderr.trim().split("\n")[0] ?? "" }
+          return { applies: exitCode === 0, detail: exitCode === 0 ? "" : gitStderrLine(stderr) }
         })
       )
 
