@@ -25,6 +25,12 @@ const formatPins = [
   "-c", "core.fsmonitor=false"
 ]
 
+/**
+ * git 2.39 crashes (segfault, double free) adding intent-to-add entries to a sparse index, as cone-mode sparse
+ * checkouts with index.sparse have: the temporary index is always read and written in full.
+ */
+const fullIndex = ["-c", "index.sparse=false"]
+
 const diffFlags = ["--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/", "-M"]
 
 const pathspec = (options: PatchOptions) => ["--", ".", ...options.exclude.map((path) => `:(top,exclude)${path}`)]
@@ -45,7 +51,7 @@ export const GitLive = Layer.effect(
     const fs = yield* FileSystem.FileSystem
 
     const command = (root: string, args: ReadonlyArray<string>, options: RunOptions) =>
-      Command.make("git", ...formatPins, ...args).pipe(
+      Command.make("git", ...formatPins, ...(options.indexFile !== undefined ? fullIndex : []), ...args).pipe(
         Command.workingDirectory(root),
         Command.env({
           GIT_OPTIONAL_LOCKS: "0",
@@ -122,8 +128,9 @@ export const GitLive = Layer.effect(
     const workspacePatch = (root: string, options: PatchOptions) =>
       Effect.gen(function*() {
         const indexFile = yield* tempIndex(root)
+        // --sparse: in a sparse checkout, untracked files outside the cone are work too.
         if (options.includeUntracked) {
-          yield* run(root, ["add", "--intent-to-add", "--ignore-errors", ...pathspec(options)], { indexFile })
+          yield* run(root, ["add", "--sparse", "--intent-to-add", "--ignore-errors", ...pathspec(options)], { indexFile })
         }
         const head = yield* line(root, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"])
         const base = head ?? (yield* emptyTree(root))

@@ -208,6 +208,45 @@ describe.concurrent("capture", () => {
   })
 })
 
+const cloneAt = async (repo: Repo, name: string): Promise<string> => {
+  const clone = join(repo.base, name)
+  await git(repo.base, repo.env, ["clone", "--quiet", repo.dir, clone])
+  return clone
+}
+
+describe.concurrent("capture in sparse checkouts", () => {
+  it.for([["a full index", []], ["a sparse index", ["--sparse-index"]]] as const)(
+    "a cone-mode sparse checkout with %s: untracked files outside the cone are captured",
+    async ([, sparseIndex], context) => {
+      const repo = await useRepo(context, { initial: { "in/i.txt": "i\n", "out/o.txt": "o\n", "top.txt": "top\n" } })
+      await repo.git("sparse-checkout", "set", "--cone", ...sparseIndex, "in")
+      await repo.write("in/i.txt", "i, changed\n")
+      await repo.write("out/new.txt", "new, in a directory outside the cone\n")
+      await repo.write("other/x.txt", "new, in a new directory outside the cone\n")
+      await repo.write("top2.txt", "new, at the top\n")
+      const index = await readFile(join(repo.dir, ".git", "index"))
+
+      const bundle = await capture(repo)
+      expect(bundle.patch.files.map((file) => [file.path, file.status])).toEqual([
+        ["in/i.txt", "modified"],
+        ["other/x.txt", "added"],
+        ["out/new.txt", "added"],
+        ["top2.txt", "added"]
+      ])
+      expect(bundle.patch.applies).toBe(true)
+      expect(await readFile(join(repo.dir, ".git", "index"))).toEqual(index)
+
+      const clone = await cloneAt(repo, "clone")
+      await applyPatch(repo, clone, storeDir(repo, "bundles", bundle.id, "workspace.patch"))
+      for (const path of ["in/i.txt", "out/new.txt", "other/x.txt", "top2.txt"]) {
+        expect(await readFile(join(clone, path), "utf8")).toBe((await repo.read(path)).toString("utf8"))
+      }
+      // Files the sparse checkout leaves out are not deletions.
+      expect(await readFile(join(clone, "out/o.txt"), "utf8")).toBe("o\n")
+    }
+  )
+})
+
 describe.concurrent("inspect", () => {
   it("--json has patchIntact true; --patch prints exactly the patch bytes; a tampered patch is reported", async (context) => {
     const repo = await useRepo(context, { initial: { "a.txt": "a\n", "img.bin": pngOld } })

@@ -223,6 +223,23 @@ describe("GitLive.workspacePatch", () => {
     }).pipe(Effect.provide(TestGit)))
 })
 
+describe("GitLive.workspacePatch in sparse checkouts", () => {
+  it.scopedLive("a sparse index: untracked files outside the cone, and a file brought back outside it, are in the patch", () =>
+    Effect.gen(function*() {
+      const repo = yield* tempRepo({ initial: { "in/i.txt": "i\n", "out/o.txt": "o\n", "out/p.txt": "p\n" } })
+      yield* promise(async () => {
+        await repo.git("sparse-checkout", "set", "--cone", "--sparse-index", "in")
+        await repo.write("out/new.txt", "new\n")
+        await repo.write("out/o.txt", "o, brought back and changed\n")
+      })
+      const patch = yield* capturePatch(repo.dir)
+      expect(patch.files.map((file) => [file.path, file.status])).toEqual([["out/new.txt", "added"], ["out/o.txt", "modified"]])
+      const patchPath = join(repo.base, "workspace.patch")
+      yield* promise(() => writeFile(patchPath, patch.bytes))
+      expect(yield* (yield* Git).patchApplies(repo.dir, patchPath, patch.base)).toEqual({ applies: true, detail: "" })
+    }).pipe(Effect.provide(TestGit)))
+})
+
 describe("GitLive.patchApplies", () => {
   it.scopedLive("false, with git's reason, against a base the patch does not fit", () =>
     Effect.gen(function*() {
