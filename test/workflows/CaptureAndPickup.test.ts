@@ -11,7 +11,7 @@ import { storeLayout } from "../../src/domain/StoreLayout.js"
 import { GitMemory } from "../../src/layers/GitMemory.js"
 import { StoreMemory } from "../../src/layers/StoreMemory.js"
 import { Store } from "../../src/services/Store.js"
-import { captureBundle, type CaptureRequest } from "../../src/workflows/Capture.js"
+import { captureBundle, type CaptureRequest, captureWarnings } from "../../src/workflows/Capture.js"
 import { claimBundle, pendingBundle } from "../../src/workflows/Pickup.js"
 
 // Workflows on in-memory layers: a repository described in memory and the real store logic on an in-memory disk.
@@ -28,6 +28,14 @@ const patch = [
   ""
 ].join("\n")
 const files: ReadonlyArray<PatchFile> = [{ path: "src/cart.ts", status: "modified", binary: false, added: 1, deleted: 0 }]
+
+const dirtySubmodule = {
+  path: "vendor/lib",
+  recorded: "89abcdef0123456789abcdef0123456789abcdef",
+  checkedOut: "89abcdef0123456789abcdef0123456789abcdef",
+  commitChanged: false,
+  dirty: true
+}
 
 const request: CaptureRequest = {
   title: "Cart discounts",
@@ -105,6 +113,20 @@ describe("captureBundle", () => {
       expect(bundle.patch.applies).toBe(false)
       expect(applyDetail).toBe("patch does not apply")
     }).pipe(Effect.provide(layers({ applies: false }))))
+
+  it.effect("records the submodules git reports, says so in summary.md, and warns of work left in them", () =>
+    Effect.gen(function*() {
+      yield* prepare
+      const { applyDetail, bundle } = yield* capture()
+      expect(bundle.patch.submodules).toEqual([dirtySubmodule])
+      const fs = yield* FileSystem.FileSystem
+      const summary = yield* fs.readFileString(`${storeLayout(root).bundle(bundle.id)}/summary.md`)
+      expect(summary).toContain("## Submodules and nested repositories")
+      expect(captureWarnings(bundle, applyDetail)).toContain(
+        "warning: submodule vendor/lib has uncommitted changes that are NOT in the patch; " +
+          "commit them inside the submodule or capture there"
+      )
+    }).pipe(Effect.provide(layers({ submodules: [dirtySubmodule] }))))
 
   it.effect("keeps at most bundles.keep bundles, newest first", () =>
     Effect.gen(function*() {
