@@ -19,6 +19,20 @@ export const PatchFile = Schema.Struct({
 })
 export type PatchFile = typeof PatchFile.Type
 
+/** A submodule or nested repository (a gitlink, mode 160000) that the patch touches or that holds uncommitted work. */
+export const SubmoduleState = Schema.Struct({
+  path: Schema.String,
+  /** The commit HEAD records at this path; null where HEAD has none (a nested repository, or a new submodule). */
+  recorded: Schema.NullOr(Schema.String),
+  /** The commit checked out in it; null where none is (no commit yet, not checked out, or removed). */
+  checkedOut: Schema.NullOr(Schema.String),
+  /** checkedOut differs from recorded: the patch carries the new commit id, never the commit itself. */
+  commitChanged: Schema.Boolean,
+  /** It has uncommitted changes of its own (tracked or untracked files): those are NOT in workspace.patch. */
+  dirty: Schema.Boolean
+})
+export type SubmoduleState = typeof SubmoduleState.Type
+
 export const ManualTrigger = Schema.Struct({ kind: Schema.Literal("manual") })
 export const ThresholdTrigger = Schema.Struct({
   kind: Schema.Literal("threshold"),
@@ -77,7 +91,9 @@ export const Bundle = Schema.Struct({
     base: Schema.String,
     files: Schema.Array(PatchFile),
     includesUntracked: Schema.Boolean,
-    applies: Schema.Boolean
+    applies: Schema.Boolean,
+    /** Absent in bundles written before handover looked at submodules. */
+    submodules: Schema.optional(Schema.Array(SubmoduleState))
   }),
   secrets: Schema.Struct({
     mode: Schema.Literal("warn", "block", "off"),

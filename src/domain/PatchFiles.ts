@@ -13,6 +13,30 @@ interface RawEntry {
   readonly status: FileStatus
   readonly path: string
   readonly oldPath?: string
+  readonly gitlink?: GitlinkChange
+}
+
+const gitlinkMode = "160000"
+
+/** A submodule or nested repository in the diff: a gitlink (mode 160000) on either side. */
+export interface GitlinkChange {
+  readonly path: string
+  /** The commit HEAD records at the path; null where HEAD has no gitlink there. */
+  readonly recorded: string | null
+  /** The working tree still has a repository there (it was not deleted or replaced by a file). */
+  readonly present: boolean
+}
+
+export interface DiffSummary {
+  readonly files: ReadonlyArray<PatchFile>
+  readonly gitlinks: ReadonlyArray<GitlinkChange>
+}
+
+/** The gitlink a raw record (`:oldMode newMode oldSha newSha S`) describes, if either side is one. */
+const gitlinkOf = (fields: ReadonlyArray<string>, path: string): GitlinkChange | undefined => {
+  const [oldMode, newMode, oldSha] = [fields[0]?.slice(1), fields[1], fields[2]]
+  if (oldMode !== gitlinkMode && newMode !== gitlinkMode) return undefined
+  return { path, recorded: oldMode === gitlinkMode ? oldSha ?? null : null, present: newMode === gitlinkMode }
 }
 
 interface NumstatEntry {
@@ -25,9 +49,9 @@ interface NumstatEntry {
  * Parses `git diff --raw --numstat -z -M` output: first one raw record per file
  * (`:old new sha sha S\0path\0`, renames `:… R090\0old\0new\0`), then one numstat record per file
  * (`a\td\tpath\0`, renames `a\td\t\0old\0new\0`; binary files count `-\t-`). NUL separation keeps
- * names with spaces, newlines and non-ASCII bytes intact.
+ * names with spaces, newlines and non-ASCII bytes intact. Gitlinks carry full commit ids with `--no-abbrev`.
  */
-export const parseDiffSummary = (output: string): ReadonlyArray<PatchFile> => {
+export const parseDiffSummary = (output: string): DiffSummary => {
   const tokens = output.split("\0")
   const raw: Array<RawEntry> = []
   const numstat = new Map<string, NumstatEntry>()
@@ -35,15 +59,18 @@ export const parseDiffSummary = (output: string): ReadonlyArray<PatchFile> => {
   while (i < tokens.length) {
     const token = tokens[i]!
     if (token.startsWith(":")) {
-      const code = token.split(" ")[4] ?? ""
-      const status = statusNames[code.charAt(0)] ?? "modified"
-      if (status === "renamed" || status === "copied") {
-        raw.push({ status, oldPath: tokens[i + 1]!, path: tokens[i + 2]! })
-        i += 3
-      } else {
-        raw.push({ status, path: tokens[i + 1]! })
-        i += 2
-      }
+      const fields = token.split(" ")
+      const status = statusNames[(fields[4] ?? "").charAt(0)] ?? "modified"
+      const twoPaths = status === "renamed" || status === "copied"
+      const path = tokens[i + (twoPaths ? 2 : 1)]!
+      const gitlink = gitlinkOf(fields, path)
+      raw.push({
+        status,
+        path,
+        ...(twoPaths ? { oldPath: tokens[i + 1]! } : {}),
+        ...(gitlink !== undefined ? { gitlink } : {})
+      })
+      i += twoPaths ? 3 : 2
       continue
     }
     const match = /^(-|\d+)\t(-|\d+)\t(.*)$/s.exec(token)
@@ -62,7 +89,7 @@ export const parseDiffSummary = (output: string): ReadonlyArray<PatchFile> => {
       i += 1
     }
   }
-  return raw.map((entry) => {
+  const files = raw.map((entry): PatchFile => {
     const stats = numstat.get(entry.path) ?? { binary: false }
     return {
       path: entry.path,
@@ -71,4 +98,5 @@ export const parseDiffSummary = (output: string): ReadonlyArray<PatchFile> => {
       ...stats
     }
   })
+  return { files, gitlinks: raw.flatMap((entry) => entry.gitlink !== undefined ? [entry.gitlink] : []) }
 }

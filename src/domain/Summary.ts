@@ -1,4 +1,5 @@
 import type { Bundle, PatchFile } from "./Bundle.js"
+import { submoduleNotes } from "./Submodules.js"
 
 const maxListedFiles = 200
 
@@ -45,6 +46,16 @@ export const renderSummary = (bundle: Bundle): string => {
     lines.push(`${files.length} file(s), ${bundle.patch.bytes} bytes of patch${bundle.patch.applies ? "" : " (did NOT apply cleanly to HEAD when captured)"}:`, "")
     files.slice(0, maxListedFiles).forEach((file) => lines.push(describeFile(file)))
     if (files.length > maxListedFiles) lines.push(`- … and ${files.length - maxListedFiles} more (see bundle.json)`)
+  }
+  const submodules = bundle.patch.submodules ?? []
+  if (submodules.length > 0) {
+    lines.push("", "## Submodules and nested repositories", "")
+    lines.push("The patch holds at most their commit ids, never their files:", "")
+    for (const state of submodules) {
+      const notes = submoduleNotes(state)
+      if (notes.length === 0) lines.push(`- \`${state.path}\`: nothing in it is missing from the patch`)
+      notes.forEach((note) => lines.push(`- ${note}`))
+    }
   }
   if (bundle.secrets.findings.length > 0) {
     lines.push("", "## Possible secrets", "", "The patch may contain credentials; check before sharing it:", "")

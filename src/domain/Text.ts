@@ -9,6 +9,14 @@ export const clip = (text: string, limit: number): string => {
   return `${text.slice(0, end).trimEnd()}…`
 }
 
+/** Like clip, but ends at a word boundary, so no word is cut in half (one word longer than the limit still is). */
+export const clipAtWord = (text: string, limit: number): string => {
+  if (text.length <= limit) return text
+  const kept = text.slice(0, Math.max(0, limit - 1))
+  const end = /\s/.test(text.charAt(kept.length)) ? kept.length : kept.search(/\s\S*$/)
+  return end > 0 ? `${kept.slice(0, end).trimEnd()}…` : clip(text, limit)
+}
+
 /** The first problem a schema found, as a dotted field path and a one-line reason, for messages a user can act on. */
 export const firstIssue = (error: ParseResult.ParseError): { readonly field: string; readonly reason: string } => {
   const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]

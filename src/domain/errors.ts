@@ -1,4 +1,5 @@
 import * as Data from "effect/Data"
+import { clipAtWord } from "./Text.js"
 
 // Every error a user can meet carries a message that says what failed and what to do about it.
 
@@ -10,13 +11,24 @@ export class NotAGitRepository extends Data.TaggedError("NotAGitRepository")<{
   }
 }
 
+/**
+ * git's stderr as one line short enough for a message: git wraps one sentence over several lines, so the lines are
+ * joined rather than the first one kept, and a cut falls between words. "hint:" lines go: they suggest git options and
+ * settings of a command that handover chose, nothing a user of handover can act on.
+ */
+export const gitStderrLine = (stderr: string): string =>
+  clipAtWord(
+    stderr.split("\n").filter((line) => !line.trimStart().startsWith("hint:")).join(" ").replace(/\s+/g, " ").trim(),
+    300
+  )
+
 export class GitFailed extends Data.TaggedError("GitFailed")<{
   readonly args: ReadonlyArray<string>
   readonly exitCode: number
   readonly stderr: string
 }> {
   override get message() {
-    const detail = this.stderr.trim().split("\n")[0] ?? ""
+    const detail = gitStderrLine(this.stderr)
     return `git ${this.args.join(" ")} failed (exit ${this.exitCode})${detail ? `: ${detail}` : ""}; check the repository with git status`
   }
 }

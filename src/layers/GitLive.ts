@@ -2,16 +2,26 @@ import * as Command from "@effect/platform/Command"
 import * as CommandExecutor from "@effect/platform/CommandExecutor"
 import type { PlatformError } from "@effect/platform/Error"
 import * as FileSystem from "@effect/platform/FileSystem"
+import * as Path from "@effect/platform/Path"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
-import { GitFailed, NotAGitRepository } from "../domain/errors.js"
-import { parseDiffSummary } from "../domain/PatchFiles.js"
+import { GitFailed, gitStderrLine, NotAGitRepository } from "../domain/errors.js"
+import { type GitlinkChange, parseDiffSummary } from "../domain/PatchFiles.js"
+import {
+  notCheckedOut,
+  parseNestedStatus,
+  repositoriesLeftOut,
+  submoduleState,
+  submodulesToRecord
+} from "../domain/Submodules.js"
 import { Git, type PatchOptions } from "../services/Git.js"
 
 interface RunOptions {
   readonly indexFile?: string
+  /** A directory git must not search upwards into for a repository (GIT_CEILING_DIRECTORIES). */
+  readonly ceiling?: string
   /** Exit codes that are answers rather than failures (e.g. 1 for "no such ref"). */
   readonly okCodes?: ReadonlyArray<number>
 }
@@ -25,7 +35,17 @@ const formatPins = [
   "-c", "core.fsmonitor=false"
 ]
 
-const diffFlags = ["--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/", "-M"]
+/**
+ * git 2.39 crashes (segfault, double free) adding intent-to-add entries to a sparse index, as cone-mode sparse
+ * checkouts with index.sparse have: the temporary index is always read and written in full.
+ */
+const fullIndex = ["-c", "index.sparse=false"]
+
+// --ignore-submodules=none: neither the user's config nor the repository's .gitmodules may hide a submodule that moved
+// or holds uncommitted work, from the patch or from what the bundle records.
+const diffFlags = [
+  "--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/", "-M", "--ignore-submodules=none"
+]
 
 const pathspec = (options: PatchOptions) => ["--", ".", ...options.exclude.map((path) => `:(top,exclude)${path}`)]
 
@@ -43,15 +63,17 @@ export const GitLive = Layer.effect(
   Effect.gen(function*() {
     const executor = yield* CommandExecutor.CommandExecutor
     const fs = yield* FileSystem.FileSystem
+    const path = yield* Path.Path
 
     const command = (root: string, args: ReadonlyArray<string>, options: RunOptions) =>
-      Command.make("git", ...formatPins, ...args).pipe(
+      Command.make("git", ...formatPins, ...(options.indexFile !== undefined ? fullIndex : []), ...args).pipe(
         Command.workingDirectory(root),
         Command.env({
           GIT_OPTIONAL_LOCKS: "0",
           GIT_TERMINAL_PROMPT: "0",
           LC_ALL: "C",
-          ...(options.indexFile !== undefined ? { GIT_INDEX_FILE: options.indexFile } : {})
+          ...(options.indexFile !== undefined ? { GIT_INDEX_FILE: options.indexFile } : {}),
+          ...(options.ceiling !== undefined ? { GIT_CEILING_DIRECTORIES: options.ceiling } : {})
         })
       )
 
@@ -118,16 +140,58 @@ export const GitLive = Layer.effect(
         return indexFile
       }).pipe(Effect.mapError(asGitFailed(["(temporary index)"])))
 
+    /**
+     * Adds the untracked, non-ignored files to the temporary index as intent-to-add, so that the diff shows them; with
+     * --sparse, also those outside a sparse checkout's cone. A nested repository with no commit yet cannot be added (its
+     * gitlink would have no commit id): --ignore-errors adds everything else and exits 1. Returns those repositories;
+     * anything else left out fails the capture.
+     */
+    const addUntracked = (root: string, indexFile: string, options: PatchOptions) =>
+      Effect.gen(function*() {
+        const addArgs = ["add", "--sparse", "--intent-to-add", "--ignore-errors", ...pathspec(options)]
+        const added = yield* run(root, addArgs, { indexFile, okCodes: [1] })
+        if (added.exitCode === 0) return []
+        const leftOut = yield* run(root, ["ls-files", "--others", "--exclude-standard", "-z", ...pathspec(options)], {
+          indexFile
+        })
+        const repositories = repositoriesLeftOut(leftOut.stdout)
+        if (repositories === undefined) return yield* new GitFailed({ args: addArgs, exitCode: 1, stderr: added.stderr })
+        return repositories
+      })
+
+    /** What git, run inside it, says of the repository at a gitlink's path; notCheckedOut when there is none. */
+    const nestedStatus = (root: string, gitlink: GitlinkChange) =>
+      Effect.gen(function*() {
+        if (!gitlink.present) return notCheckedOut
+        const dir = path.join(root, gitlink.path)
+        // Where even that cannot be checked, git run inside says why.
+        const checkedOut = yield* fs.exists(path.join(dir, ".git")).pipe(Effect.orElseSucceed(() => true))
+        if (!checkedOut) return notCheckedOut
+        // The ceiling keeps git from searching upwards: a broken nested repository fails, not reads as this one.
+        const { stdout } = yield* run(dir, [
+          "status", "--porcelain=v2", "--branch", "--no-ahead-behind", "-z", "--untracked-files=normal",
+          "--ignore-submodules=none"
+        ], { ceiling: path.dirname(dir) })
+        return parseNestedStatus(stdout)
+      })
+
+    const submoduleStateAt = (root: string) => (gitlink: GitlinkChange) =>
+      Effect.map(nestedStatus(root, gitlink), (status) => submoduleState(gitlink, status))
+
     const workspacePatch = (root: string, options: PatchOptions) =>
       Effect.gen(function*() {
         const indexFile = yield* tempIndex(root, options.scratchDir)
-        if (options.includeUntracked) {
-          yield* run(root, ["add", "--intent-to-add", "--ignore-errors", ...pathspec(options)], { indexFile })
-        }
+        const withoutCommit = options.includeUntracked ? yield* addUntracked(root, indexFile, options) : []
         const head = yield* line(root, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"])
         const base = head ?? (yield* emptyTree(root))
-        const summaryArgs = ["diff", ...diffFlags, "--raw", "--numstat", "-z", base, ...pathspec(options)]
+        const summaryArgs = ["diff", ...diffFlags, "--raw", "--numstat", "--no-abbrev", "-z", base, ...pathspec(options)]
         const { stdout } = yield* run(root, summaryArgs, { indexFile })
+        const summary = parseDiffSummary(stdout)
+        const submodules = submodulesToRecord(
+          yield* Effect.forEach(summary.gitlinks, submoduleStateAt(root)),
+          yield* Effect.forEach(withoutCommit, (repository) =>
+            submoduleStateAt(root)({ path: repository, recorded: null, present: true }))
+        )
         const patchArgs = ["diff", ...diffFlags, "--binary", "--full-index", base, ...pathspec(options)]
         const stream = Stream.unwrapScoped(
           Effect.gen(function*() {
@@ -144,21 +208,19 @@ export const GitLive = Layer.effect(
             return Stream.concat(process.stdout, Stream.drain(Stream.fromEffect(finished)))
           })
         ).pipe(Stream.mapError(asGitFailed(patchArgs)))
-        return { base, files: parseDiffSummary(stdout), stream }
+        return { base, files: summary.files, submodules, stream }
       })
 
     const patchApplies = (root: string, patchPath: string, base: string, scratchDir: string) =>
-      Effect.scoped(
-        Effect.gen(function*() {
-          const indexFile = `${scratchDir}/check-index`
-          yield* run(root, ["read-tree", base], { indexFile })
-          const { exitCode, stderr } = yield* run(root, ["apply", "--check", "--cached", patchPath], {
-            indexFile,
-            okCodes: [1, 128]
-          })
-          return { applies: exitCode === 0, detail: exitCode === 0 ? "" : stderr.trim().split("\n")[0] ?? "" }
+      Effect.gen(function*() {
+        const indexFile = `${scratchDir}/check-index`
+        yield* run(root, ["read-tree", base], { indexFile })
+        const { exitCode, stderr } = yield* run(root, ["apply", "--check", "--cached", patchPath], {
+          indexFile,
+          okCodes: [1, 128]
         })
-      )
+        return { applies: exitCode === 0, detail: exitCode === 0 ? "" : gitStderrLine(stderr) }
+      })
 
     return Git.of({ topLevel, repoState, workspacePatch, patchApplies })
   })

@@ -1,7 +1,7 @@
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
-import type { PatchFile } from "../domain/Bundle.js"
+import type { PatchFile, SubmoduleState } from "../domain/Bundle.js"
 import { NotAGitRepository } from "../domain/errors.js"
 import { Git, type RepoState } from "../services/Git.js"
 
@@ -15,6 +15,7 @@ export interface GitMemoryOptions {
   /** The bytes `git diff --binary` would stream, and the files it lists. */
   readonly patch?: string | Uint8Array
   readonly files?: ReadonlyArray<PatchFile>
+  readonly submodules?: ReadonlyArray<SubmoduleState>
   readonly applies?: boolean
 }
 
@@ -39,6 +40,7 @@ export const GitMemory = {
         Effect.succeed({
           base: state.head ?? emptyTree,
           files: options.files ?? [],
+          submodules: options.submodules ?? [],
           // In chunks of 7 bytes: whoever reads the stream must not assume a chunk holds whole lines.
           stream: Stream.fromIterable(
             bytes === undefined ? [] : Array.from({ length: Math.ceil(bytes.length / 7) }, (_, i) => bytes.slice(i * 7, i * 7 + 7))

@@ -1,8 +1,7 @@
 import * as Context from "effect/Context"
 import type * as Effect from "effect/Effect"
-import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
-import type { PatchFile } from "../domain/Bundle.js"
+import type { PatchFile, SubmoduleState } from "../domain/Bundle.js"
 import type { GitFailed, NotAGitRepository } from "../domain/errors.js"
 
 export interface RepoState {
@@ -17,6 +16,8 @@ export interface WorkspacePatch {
   /** The tree the patch applies to: HEAD, or the empty tree on an unborn branch. */
   readonly base: string
   readonly files: ReadonlyArray<PatchFile>
+  /** Submodules and nested repositories the patch touches or leaves work behind in, by path. */
+  readonly submodules: ReadonlyArray<SubmoduleState>
   /** `git diff --binary` output; fails with GitFailed at its end when git exits non-zero. */
   readonly stream: Stream.Stream<Uint8Array, GitFailed>
 }
@@ -37,7 +38,7 @@ export class Git extends Context.Tag("handover/Git")<Git, {
   readonly workspacePatch: (
     root: string,
     options: PatchOptions
-  ) => Effect.Effect<WorkspacePatch, GitFailed, Scope.Scope>
+  ) => Effect.Effect<WorkspacePatch, GitFailed>
   /** `git apply --check` of the patch against `base` in a temporary index in scratchDir; the detail says why not. */
   readonly patchApplies: (
     root: string,

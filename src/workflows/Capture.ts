@@ -14,6 +14,7 @@ import type { HandoverConfig } from "../domain/Config.js"
 import { PatchTooLarge, SecretsBlocked } from "../domain/errors.js"
 import { makePatchScanner, scanPaths } from "../domain/Secrets.js"
 import { storeDirName } from "../domain/StoreLayout.js"
+import { submoduleNotes } from "../domain/Submodules.js"
 import { renderSummary } from "../domain/Summary.js"
 import { Git } from "../services/Git.js"
 import { Store } from "../services/Store.js"
@@ -101,7 +102,8 @@ export const captureBundle = (root: string, config: HandoverConfig, request: Cap
           base: patch.base,
           files: patch.files,
           includesUntracked: config.capture.includeUntracked,
-          applies: check.applies
+          applies: check.applies,
+          submodules: patch.submodules
         },
         secrets: { mode: config.capture.secrets, findings },
         claim: null
@@ -132,5 +134,6 @@ export const captureWarnings = (
   ...bundle.secrets.findings.slice(0, 10).map((finding) =>
     `warning: possible ${finding.kind} in ${finding.path}${finding.line === null ? "" : `:${finding.line}`}`
   ),
-  ...(bundle.secrets.findings.length > 10 ? [`warning: … ${bundle.secrets.findings.length - 10} more possible secrets`] : [])
+  ...(bundle.secrets.findings.length > 10 ? [`warning: … ${bundle.secrets.findings.length - 10} more possible secrets`] : []),
+  ...(bundle.patch.submodules ?? []).flatMap(submoduleNotes).map((note) => `warning: ${note}`)
 ]

@@ -58,6 +58,16 @@ describe("bundle.json", () => {
       expect(decodeBundleJson(encodeBundleJson(bundle))).toEqual(Either.right(bundle))
     }))
 
+  it.effect("records submodules; a bundle.json from before they were recorded still decodes", () =>
+    Effect.sync(() => {
+      const submodules = [{ path: "sub/lib", recorded: "a".repeat(40), checkedOut: "a".repeat(40), commitChanged: false, dirty: true }]
+      const bundle = makeBundle({ patch: { submodules } })
+      expect(decodeBundleJson(encodeBundleJson(bundle))).toEqual(Either.right(bundle))
+      const older = makeBundle()
+      expect(older.patch).not.toHaveProperty("submodules")
+      expect(decodeBundleJson(encodeBundleJson(older))).toEqual(Either.right(older))
+    }))
+
   it.effect("rejects text that is not a bundle", () =>
     Effect.sync(() => {
       expect(Either.isLeft(decodeBundleJson("{"))).toBe(true)

@@ -29,7 +29,7 @@ const everyKind = [
 describe("parseDiffSummary", () => {
   it.effect("reads every kind of change with its numbers", () =>
     Effect.sync(() => {
-      expect(parseDiffSummary(everyKind)).toEqual([
+      expect(parseDiffSummary(everyKind)).toEqual({ gitlinks: [], files: [
         { path: "del.txt", status: "deleted", binary: false, added: 0, deleted: 1 },
         { path: "img.bin", status: "modified", binary: true },
         { path: "line\nbreak.txt", status: "added", binary: false, added: 1, deleted: 0 },
@@ -38,14 +38,14 @@ describe("parseDiffSummary", () => {
         { path: "new name.txt", oldPath: "old name.txt", status: "renamed", binary: false, added: 1, deleted: 0 },
         { path: "run.sh", status: "modified", binary: false, added: 0, deleted: 0 },
         { path: "link", status: "typechange", binary: false, added: 1, deleted: 1 }
-      ])
+      ] })
     }))
 
   it.effect("a pure rename (R100) of a binary file", () =>
     Effect.sync(() => {
       const output = raw("100644 100644 20b5be9 20b5be9", "R100", "a b/pic.png", "c d/pic.png") +
         "-\t-\t\0a b/pic.png\0c d/pic.png\0"
-      expect(parseDiffSummary(output)).toEqual([
+      expect(parseDiffSummary(output).files).toEqual([
         { path: "c d/pic.png", oldPath: "a b/pic.png", status: "renamed", binary: true }
       ])
     }))
@@ -56,11 +56,46 @@ describe("parseDiffSummary", () => {
         raw("000000 100644 0000000 45b983c", "A", ":odd") +
         numstat("3", "0", "1\t2\tx") +
         numstat("4", "0", ":odd")
-      expect(parseDiffSummary(output)).toEqual([
+      expect(parseDiffSummary(output).files).toEqual([
         { path: "1\t2\tx", status: "added", binary: false, added: 3, deleted: 0 },
         { path: ":odd", status: "added", binary: false, added: 4, deleted: 0 }
       ])
     }))
 
-  it.effect("no changes → no files", () => Effect.sync(() => expect(parseDiffSummary("")).toEqual([])))
+  it.effect("gitlinks (mode 160000 on either side) with the commit HEAD records and whether one is still there", () =>
+    Effect.sync(() => {
+      // `--no-abbrev` output of a dirty submodule, one moved to a new commit, a nested repository added as
+      // intent-to-add, a removed submodule and one replaced by a file.
+      const same = "f2b7c079623a9a159eb52e2c846f1da0922a5856"
+      const other = "131066ff826c018257ecead2a0d64ba411371f97"
+      const zero = "0".repeat(40)
+      const output = raw(`160000 160000 ${same} ${same}`, "M", "sub/dirty") +
+        raw(`160000 160000 ${same} ${other}`, "M", "sub/moved") +
+        raw(`000000 160000 ${zero} ${zero}`, "A", "tools/nested") +
+        raw(`160000 000000 ${same} ${zero}`, "D", "sub/removed") +
+        raw(`160000 100644 ${same} ${zero}`, "T", "sub/now-a-file") +
+        numstat("0", "0", "sub/dirty") +
+        numstat("1", "1", "sub/moved") +
+        numstat("1", "0", "tools/nested") +
+        numstat("0", "1", "sub/removed") +
+        numstat("1", "1", "sub/now-a-file")
+      const summary = parseDiffSummary(output)
+      expect(summary.files.map((file) => [file.path, file.status])).toEqual([
+        ["sub/dirty", "modified"],
+        ["sub/moved", "modified"],
+        ["tools/nested", "added"],
+        ["sub/removed", "deleted"],
+        ["sub/now-a-file", "typechange"]
+      ])
+      expect(summary.gitlinks).toEqual([
+        { path: "sub/dirty", recorded: same, present: true },
+        { path: "sub/moved", recorded: same, present: true },
+        { path: "tools/nested", recorded: null, present: true },
+        { path: "sub/removed", recorded: same, present: false },
+        { path: "sub/now-a-file", recorded: same, present: false }
+      ])
+    }))
+
+  it.effect("no changes → no files", () =>
+    Effect.sync(() => expect(parseDiffSummary("")).toEqual({ files: [], gitlinks: [] })))
 })

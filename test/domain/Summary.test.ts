@@ -132,4 +132,24 @@ describe("renderSummary", () => {
       expect(secrets).toContain("- AWS access key in `src/config.ts` line 3")
       expect(secrets).toContain("- sensitive file name in `.env`")
     }))
+
+  it.effect("a section on submodules and nested repositories says what of them is NOT in the patch", () =>
+    Effect.sync(() => {
+      const commit = "f2b7c079623a9a159eb52e2c846f1da0922a5856"
+      const text = renderSummary(makeBundle({
+        patch: {
+          submodules: [
+            { path: "sub/lib", recorded: commit, checkedOut: commit, commitChanged: false, dirty: true },
+            { path: "sub/gone", recorded: commit, checkedOut: null, commitChanged: true, dirty: false }
+          ]
+        }
+      }))
+      const submodules = section(text, "Submodules and nested repositories")
+      expect(submodules).toContain(
+        "- submodule sub/lib has uncommitted changes that are NOT in the patch; commit them inside the submodule or capture there"
+      )
+      expect(submodules).toContain("- `sub/gone`: nothing in it is missing from the patch")
+      expect(renderSummary(makeBundle())).not.toContain("## Submodules")
+      expect(renderSummary(makeBundle({ patch: { submodules: [] } }))).not.toContain("## Submodules")
+    }))
 })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
-import { clip, firstIssue } from "../../src/domain/Text.js"
+import { clip, clipAtWord, firstIssue } from "../../src/domain/Text.js"
 
 describe("clip", () => {
   it("leaves short text alone and cuts long text to the limit, ending in an ellipsis", () => {
@@ -15,6 +15,20 @@ describe("clip", () => {
     const cut = clip("ab😀cd", 4)
     expect(cut).toBe("ab…")
     expect(() => encodeURIComponent(cut)).not.toThrow()
+  })
+})
+
+describe("clipAtWord", () => {
+  it("cuts between words, ending in an ellipsis within the limit", () => {
+    expect(clipAtWord("short text", 10)).toBe("short text")
+    expect(clipAtWord("the quick brown fox", 14)).toBe("the quick…")
+    // The limit falls right after a whole word: that word stays.
+    expect(clipAtWord("the quick brown fox", 11)).toBe("the quick…")
+    expect(clipAtWord("the quick brown fox", 14).length).toBeLessThanOrEqual(14)
+  })
+
+  it("a single word longer than the limit is cut like clip", () => {
+    expect(clipAtWord("abcdefghijklmnop rest", 8)).toBe("abcdefg…")
   })
 })
 

@@ -2,7 +2,17 @@ import { beforeAll, describe, expect, it } from "@effect/vitest"
 import { mkdir, readFile, stat, symlink } from "node:fs/promises"
 import { join } from "node:path"
 import type { Bundle } from "../../src/domain/Bundle.js"
-import { assertCliBuilt, git, type Repo, sha256, snapshotTree, useRepo } from "../helpers/repo.js"
+import {
+  addSubmodule,
+  assertCliBuilt,
+  git,
+  makeCommittedRepoAt,
+  type Repo,
+  sha256,
+  snapshotTree,
+  useRepo,
+  writeFileIn
+} from "../helpers/repo.js"
 import { capture, expectSuccess, readBundleJson, storeDir } from "../helpers/store.js"
 
 // The built CLI on scratch repositories: what a capture writes, that it is the user's work byte for byte, and that
@@ -206,6 +216,119 @@ describe.concurrent("capture", () => {
       expect((await stat(storeDir(repo, "bundles", bundle.id, name))).mode & 0o777).toBe(0o600)
     }
   })
+})
+
+/** A repository with a.txt and a committed submodule sub/lib; returns the submodule's commit too. */
+const repoWithSubmodule = async (context: Parameters<typeof useRepo>[0]) => {
+  const repo = await useRepo(context, { initial: { "a.txt": "a\n" } })
+  const libHead = await addSubmodule(repo, "sub/lib", { "lib.txt": "one\n" })
+  return { repo, libHead }
+}
+
+const cloneAt = async (repo: Repo, name: string): Promise<string> => {
+  const clone = join(repo.base, name)
+  await git(repo.base, repo.env, ["clone", "--quiet", repo.dir, clone])
+  return clone
+}
+
+describe.concurrent("capture in submodules, nested repositories and sparse checkouts", () => {
+  it("records a dirty submodule and a dirty nested repository, warns that their changes are not in the patch", async (context) => {
+    const { repo, libHead } = await repoWithSubmodule(context)
+    await repo.write("sub/lib/lib.txt", "one, changed inside the submodule\n")
+    await repo.write("sub/lib/notes.txt", "untracked inside the submodule\n")
+    const nestedHead = await makeCommittedRepoAt(repo.env, join(repo.dir, "tools", "nested"), { "n.txt": "n\n" })
+    await repo.write("tools/nested/n.txt", "changed inside the nested repository\n")
+    await repo.write("a.txt", "a, changed\n")
+    const submoduleStatus = await git(join(repo.dir, "sub", "lib"), repo.env, ["status", "--porcelain"])
+
+    const result = await repo.cli(["capture", "--title", "Work in progress", "--json"])
+    expectSuccess(result)
+    expect(result.stderr).toContain(
+      "warning: submodule sub/lib has uncommitted changes that are NOT in the patch; " +
+        "commit them inside the submodule or capture there"
+    )
+    expect(result.stderr).toContain(
+      "warning: nested repository tools/nested has uncommitted changes that are NOT in the patch"
+    )
+    const bundle = JSON.parse(result.stdout) as Bundle
+    expect(bundle.patch.submodules).toEqual([
+      { path: "sub/lib", recorded: libHead, checkedOut: libHead, commitChanged: false, dirty: true },
+      { path: "tools/nested", recorded: null, checkedOut: nestedHead, commitChanged: true, dirty: true }
+    ])
+    expect(await readBundleJson(repo, bundle.id)).toEqual(bundle)
+
+    const summary = await readFile(storeDir(repo, "bundles", bundle.id, "summary.md"), "utf8")
+    const section = summary.slice(summary.indexOf("## Submodules and nested repositories"))
+    expect(section).toContain("submodule sub/lib has uncommitted changes that are NOT in the patch")
+    expect(section).toContain("nested repository tools/nested has uncommitted changes that are NOT in the patch")
+
+    // The capture read the submodule without touching it, and the rest of the work still travels.
+    expect(await git(join(repo.dir, "sub", "lib"), repo.env, ["status", "--porcelain"])).toBe(submoduleStatus)
+    const clone = await cloneAt(repo, "clone")
+    await applyPatch(repo, clone, storeDir(repo, "bundles", bundle.id, "workspace.patch"))
+    expect(await readFile(join(clone, "a.txt"), "utf8")).toBe("a, changed\n")
+  })
+
+  it("a submodule moved to a new commit travels as a gitlink; a nested repository with no commit does not stop it", async (context) => {
+    const { repo, libHead } = await repoWithSubmodule(context)
+    const inside = join(repo.dir, "sub", "lib")
+    await writeFileIn(inside, "lib.txt", "two\n")
+    await git(inside, repo.env, ["commit", "--quiet", "--no-verify", "-am", "inside the submodule"])
+    const newLibHead = (await git(inside, repo.env, ["rev-parse", "HEAD"])).trim()
+    await git(repo.dir, repo.env, ["init", "--quiet", "tools/scratch"])
+    await repo.write("tools/scratch/draft.txt", "not committed anywhere\n")
+    await repo.write("a.txt", "a, changed\n")
+
+    const result = await repo.cli(["capture", "--title", "Work in progress", "--json"])
+    expectSuccess(result)
+    const bundle = JSON.parse(result.stdout) as Bundle
+    expect(bundle.patch.submodules).toEqual([
+      { path: "sub/lib", recorded: libHead, checkedOut: newLibHead, commitChanged: true, dirty: false },
+      { path: "tools/scratch", recorded: null, checkedOut: null, commitChanged: false, dirty: true }
+    ])
+    expect(result.stderr).toContain(`warning: submodule sub/lib is checked out at ${newLibHead.slice(0, 12)}`)
+    expect(result.stderr).toContain(
+      "warning: nested repository tools/scratch has uncommitted changes that are NOT in the patch"
+    )
+    expect(bundle.patch.applies).toBe(true)
+
+    // Applied with --index in a clone, the patch moves the submodule's gitlink to the new commit.
+    const clone = await cloneAt(repo, "clone")
+    await git(clone, repo.env, ["apply", "--index", storeDir(repo, "bundles", bundle.id, "workspace.patch")])
+    expect(await git(clone, repo.env, ["ls-files", "--stage", "sub/lib"])).toContain(`160000 ${newLibHead} 0\tsub/lib`)
+    expect(await readFile(join(clone, "a.txt"), "utf8")).toBe("a, changed\n")
+  })
+
+  it.for([["a full index", []], ["a sparse index", ["--sparse-index"]]] as const)(
+    "a cone-mode sparse checkout with %s: untracked files outside the cone are captured",
+    async ([, sparseIndex], context) => {
+      const repo = await useRepo(context, { initial: { "in/i.txt": "i\n", "out/o.txt": "o\n", "top.txt": "top\n" } })
+      await repo.git("sparse-checkout", "set", "--cone", ...sparseIndex, "in")
+      await repo.write("in/i.txt", "i, changed\n")
+      await repo.write("out/new.txt", "new, in a directory outside the cone\n")
+      await repo.write("other/x.txt", "new, in a new directory outside the cone\n")
+      await repo.write("top2.txt", "new, at the top\n")
+      const index = await readFile(join(repo.dir, ".git", "index"))
+
+      const bundle = await capture(repo)
+      expect(bundle.patch.files.map((file) => [file.path, file.status])).toEqual([
+        ["in/i.txt", "modified"],
+        ["other/x.txt", "added"],
+        ["out/new.txt", "added"],
+        ["top2.txt", "added"]
+      ])
+      expect(bundle.patch.applies).toBe(true)
+      expect(await readFile(join(repo.dir, ".git", "index"))).toEqual(index)
+
+      const clone = await cloneAt(repo, "clone")
+      await applyPatch(repo, clone, storeDir(repo, "bundles", bundle.id, "workspace.patch"))
+      for (const path of ["in/i.txt", "out/new.txt", "other/x.txt", "top2.txt"]) {
+        expect(await readFile(join(clone, path), "utf8")).toBe((await repo.read(path)).toString("utf8"))
+      }
+      // Files the sparse checkout leaves out are not deletions.
+      expect(await readFile(join(clone, "out/o.txt"), "utf8")).toBe("o\n")
+    }
+  )
 })
 
 describe.concurrent("inspect", () => {

@@ -172,6 +172,33 @@ export const makeRepo = async (options: RepoOptions = {}): Promise<Repo> => {
   }
 }
 
+/** `git init` at `dir` with one commit of `files`, using `env`'s identity; returns that commit. */
+export const makeCommittedRepoAt = async (
+  env: NodeJS.ProcessEnv,
+  dir: string,
+  files: Readonly<Record<string, string>>
+): Promise<string> => {
+  await mkdir(dir, { recursive: true })
+  await git(dir, env, ["init", "--quiet", "--initial-branch=main"])
+  for (const [path, content] of Object.entries(files)) await writeFileIn(dir, path, content)
+  await git(dir, env, ["add", "--all"])
+  await git(dir, env, ["commit", "--quiet", "--no-verify", "-m", "initial"])
+  return (await git(dir, env, ["rev-parse", "HEAD"])).trim()
+}
+
+/**
+ * Adds a submodule at `path` of `repo` and commits it: a repository made beside `repo` (in its scratch directory)
+ * with one commit of `files`. Returns that commit.
+ */
+export const addSubmodule = async (repo: Repo, path: string, files: Readonly<Record<string, string>>): Promise<string> => {
+  const origin = join(repo.base, `origin-of-${path.replace(/\//g, "-")}`)
+  const commit = await makeCommittedRepoAt(repo.env, origin, files)
+  // protocol.file.allow: since 2.38.1 git refuses submodules from local paths unless told otherwise.
+  await repo.git("-c", "protocol.file.allow=always", "submodule", "add", "--quiet", origin, path)
+  await repo.git("commit", "--quiet", "--no-verify", "-m", `add the submodule ${path}`)
+  return commit
+}
+
 /**
  * Every entry under `dir` (relative path → kind, mode and content hash), for "nothing changed on disk" and "these two
  * trees are identical" checks. Directories named in `skip` (at any depth) are left out.

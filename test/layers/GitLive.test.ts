@@ -10,7 +10,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { GitLive } from "../../src/layers/GitLive.js"
 import { Git, type PatchOptions } from "../../src/services/Git.js"
-import { git, makeRepo, makeScratch, type RepoOptions } from "../helpers/repo.js"
+import { addSubmodule, git, makeCommittedRepoAt, makeRepo, makeScratch, type RepoOptions } from "../helpers/repo.js"
 
 const TestGit = GitLive.pipe(Layer.provide(NodeContext.layer))
 const emptyTree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
@@ -30,7 +30,12 @@ const capturePatch = (root: string, options: PatchOptions = defaults) =>
     Effect.gen(function*() {
       const patch = yield* (yield* Git).workspacePatch(root, options)
       const chunks = yield* Stream.runCollect(patch.stream)
-      return { base: patch.base, files: patch.files, bytes: Buffer.concat(Chunk.toReadonlyArray(chunks)) }
+      return {
+        base: patch.base,
+        files: patch.files,
+        submodules: patch.submodules,
+        bytes: Buffer.concat(Chunk.toReadonlyArray(chunks))
+      }
     })
   )
 
@@ -224,6 +229,94 @@ describe("GitLive.workspacePatch", () => {
       const patch = yield* capturePatch(repo.dir)
       expect(patch.files).toEqual([])
       expect(patch.bytes.length).toBe(0)
+    }).pipe(Effect.provide(TestGit)))
+})
+
+describe("GitLive.workspacePatch in submodules, nested repositories and sparse checkouts", () => {
+  it.scopedLive("records each submodule and nested repository with its commits and whether it holds work", () =>
+    Effect.gen(function*() {
+      const repo = yield* tempRepo({ initial: { "a.txt": "a\n" } })
+      const dirty = yield* promise(() => addSubmodule(repo, "sub/dirty", { "d.txt": "d\n" }))
+      const moved = yield* promise(() => addSubmodule(repo, "sub/moved", { "m.txt": "m\n" }))
+      yield* promise(() => addSubmodule(repo, "sub/clean", { "c.txt": "c\n" }))
+      yield* promise(async () => {
+        await repo.write("sub/dirty/untracked.txt", "only untracked work\n")
+        await repo.write("sub/moved/m.txt", "m2\n")
+        await git(join(repo.dir, "sub", "moved"), repo.env, ["commit", "--quiet", "--no-verify", "-am", "moved"])
+        await makeCommittedRepoAt(repo.env, join(repo.dir, "nested"), { "n.txt": "n\n" })
+        await git(repo.dir, repo.env, ["init", "--quiet", "scratch"])
+        await git(repo.dir, repo.env, ["init", "--quiet", "empty"])
+        await repo.write("scratch/draft.txt", "no commit yet\n")
+      })
+      const movedTo = (yield* promise(() => git(join(repo.dir, "sub", "moved"), repo.env, ["rev-parse", "HEAD"]))).trim()
+      const nestedAt = (yield* promise(() => git(join(repo.dir, "nested"), repo.env, ["rev-parse", "HEAD"]))).trim()
+
+      const patch = yield* capturePatch(repo.dir)
+      // The clean submodule and the empty nested repository hold nothing to record.
+      expect(patch.submodules).toEqual([
+        { path: "nested", recorded: null, checkedOut: nestedAt, commitChanged: true, dirty: false },
+        { path: "scratch", recorded: null, checkedOut: null, commitChanged: false, dirty: true },
+        { path: "sub/dirty", recorded: dirty, checkedOut: dirty, commitChanged: false, dirty: true },
+        { path: "sub/moved", recorded: moved, checkedOut: movedTo, commitChanged: true, dirty: false }
+      ])
+      expect(patch.files.map((file) => file.path)).toEqual(["nested", "sub/dirty", "sub/moved"])
+    }).pipe(Effect.provide(TestGit)))
+
+  it.scopedLive("neither .gitmodules ignore = all nor an uninitialised submodule in a clone hides or invents work", () =>
+    Effect.gen(function*() {
+      const repo = yield* tempRepo({ initial: { "a.txt": "a\n" } })
+      const lib = yield* promise(() => addSubmodule(repo, "lib", { "l.txt": "l\n" }))
+      yield* promise(async () => {
+        await repo.git("config", "--file", ".gitmodules", "submodule.lib.ignore", "all")
+        await repo.git("commit", "--quiet", "--no-verify", "-am", "ignore the submodule")
+        await repo.write("lib/l.txt", "changed\n")
+      })
+      expect((yield* capturePatch(repo.dir)).submodules).toEqual([
+        { path: "lib", recorded: lib, checkedOut: lib, commitChanged: false, dirty: true }
+      ])
+
+      const clone = join(repo.base, "clone")
+      yield* promise(() => git(repo.base, repo.env, ["clone", "--quiet", repo.dir, clone]))
+      const cloned = yield* capturePatch(clone)
+      expect(cloned.submodules).toEqual([])
+      expect(cloned.files).toEqual([])
+    }).pipe(Effect.provide(TestGit)))
+
+  it.scopedLive("a submodule removed with git rm is recorded as no longer checked out, with nothing left behind", () =>
+    Effect.gen(function*() {
+      const repo = yield* tempRepo({ initial: { "a.txt": "a\n" } })
+      const lib = yield* promise(() => addSubmodule(repo, "lib", { "l.txt": "l\n" }))
+      yield* promise(() => repo.git("rm", "--quiet", "lib"))
+      const patch = yield* capturePatch(repo.dir)
+      expect(patch.submodules).toEqual([{ path: "lib", recorded: lib, checkedOut: null, commitChanged: true, dirty: false }])
+    }).pipe(Effect.provide(TestGit)))
+
+  it.scopedLive("with includeUntracked false, nested repositories are neither added nor recorded", () =>
+    Effect.gen(function*() {
+      const repo = yield* tempRepo({ initial: { "a.txt": "a\n" } })
+      yield* promise(async () => {
+        await makeCommittedRepoAt(repo.env, join(repo.dir, "nested"), { "n.txt": "n\n" })
+        await git(repo.dir, repo.env, ["init", "--quiet", "scratch"])
+        await repo.write("scratch/draft.txt", "no commit yet\n")
+      })
+      const patch = yield* capturePatch(repo.dir, { ...defaults, includeUntracked: false })
+      expect(patch.files).toEqual([])
+      expect(patch.submodules).toEqual([])
+    }).pipe(Effect.provide(TestGit)))
+
+  it.scopedLive("a sparse index: untracked files outside the cone, and a file brought back outside it, are in the patch", () =>
+    Effect.gen(function*() {
+      const repo = yield* tempRepo({ initial: { "in/i.txt": "i\n", "out/o.txt": "o\n", "out/p.txt": "p\n" } })
+      yield* promise(async () => {
+        await repo.git("sparse-checkout", "set", "--cone", "--sparse-index", "in")
+        await repo.write("out/new.txt", "new\n")
+        await repo.write("out/o.txt", "o, brought back and changed\n")
+      })
+      const patch = yield* capturePatch(repo.dir)
+      expect(patch.files.map((file) => [file.path, file.status])).toEqual([["out/new.txt", "added"], ["out/o.txt", "modified"]])
+      const patchPath = join(repo.base, "workspace.patch")
+      yield* promise(() => writeFile(patchPath, patch.bytes))
+      expect(yield* (yield* Git).patchApplies(repo.dir, patchPath, patch.base, scratchDir)).toEqual({ applies: true, detail: "" })
     }).pipe(Effect.provide(TestGit)))
 })
 

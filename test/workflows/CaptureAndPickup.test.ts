@@ -14,7 +14,7 @@ import { makeMemoryFileSystem } from "../../src/layers/MemoryFileSystem.js"
 import { StoreLive } from "../../src/layers/StoreLive.js"
 import { StoreMemory } from "../../src/layers/StoreMemory.js"
 import { Store } from "../../src/services/Store.js"
-import { captureBundle, type CaptureRequest } from "../../src/workflows/Capture.js"
+import { captureBundle, type CaptureRequest, captureWarnings } from "../../src/workflows/Capture.js"
 import { claimBundle, pendingBundle } from "../../src/workflows/Pickup.js"
 
 // Workflows on in-memory layers: a repository described in memory and the real store logic on an in-memory disk.
@@ -31,6 +31,14 @@ const patch = [
   ""
 ].join("\n")
 const files: ReadonlyArray<PatchFile> = [{ path: "src/cart.ts", status: "modified", binary: false, added: 1, deleted: 0 }]
+
+const dirtySubmodule = {
+  path: "vendor/lib",
+  recorded: "89abcdef0123456789abcdef0123456789abcdef",
+  checkedOut: "89abcdef0123456789abcdef0123456789abcdef",
+  commitChanged: false,
+  dirty: true
+}
 
 const request: CaptureRequest = {
   title: "Cart discounts",
@@ -137,6 +145,20 @@ describe("captureBundle", () => {
       expect((yield* pendingBundle(root, defaultConfig, {})).id).toBe(before.id)
     }).pipe(Effect.provide(Layer.merge(GitMemory.layer({ root, patch, files }), store)))
   })
+
+  it.effect("records the submodules git reports, says so in summary.md, and warns of work left in them", () =>
+    Effect.gen(function*() {
+      yield* prepare
+      const { applyDetail, bundle } = yield* capture()
+      expect(bundle.patch.submodules).toEqual([dirtySubmodule])
+      const fs = yield* FileSystem.FileSystem
+      const summary = yield* fs.readFileString(`${storeLayout(root).bundle(bundle.id)}/summary.md`)
+      expect(summary).toContain("## Submodules and nested repositories")
+      expect(captureWarnings(bundle, applyDetail, null)).toContain(
+        "warning: submodule vendor/lib has uncommitted changes that are NOT in the patch; " +
+          "commit them inside the submodule or capture there"
+      )
+    }).pipe(Effect.provide(layers({ submodules: [dirtySubmodule] }))))
 
   it.effect("keeps at most bundles.keep bundles, newest first", () =>
     Effect.gen(function*() {
