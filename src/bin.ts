@@ -5,6 +5,7 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import { isNothingPending } from "./domain/errors.js"
+import { printableLine } from "./domain/Text.js"
 import { run } from "./Cli.js"
 import { MainLive } from "./layers/MainLive.js"
 
@@ -12,10 +13,11 @@ const argv = process.argv.length > 2 ? process.argv : [...process.argv, "--help"
 /** Hooks run inside the agent: whatever happens they exit 0 and never break it. */
 const failOpen = ["on-event", "session-start"].includes(argv[2] ?? "")
 
+/** Messages quote config files, bundle.json, git and the daemon: escaped, so that they stay one harmless line. */
 const errorLine = (error: unknown): string =>
-  `handover: ${error instanceof Error || (typeof error === "object" && error !== null && "message" in error)
+  `handover: ${printableLine(error instanceof Error || (typeof error === "object" && error !== null && "message" in error)
     ? String((error as { message: unknown }).message)
-    : String(error)}`
+    : String(error))}`
 
 const main = run(argv).pipe(
   Effect.as(0),

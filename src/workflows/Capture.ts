@@ -15,6 +15,7 @@ import { PatchTooLarge, SecretsBlocked } from "../domain/errors.js"
 import { makePatchScanner, scanPaths } from "../domain/Secrets.js"
 import { storeDirName } from "../domain/StoreLayout.js"
 import { renderSummary } from "../domain/Summary.js"
+import { printableLine } from "../domain/Text.js"
 import { Git } from "../services/Git.js"
 import { Store } from "../services/Store.js"
 
@@ -116,11 +117,11 @@ export const captureBundle = (root: string, config: HandoverConfig, request: Cap
     })
   )
 
-/** Warnings a capture prints on stderr; the bundle records them too. */
+/** Warnings a capture prints on stderr, one escaped line each (file names may hold anything); the bundle records them too. */
 export const captureWarnings = (bundle: Bundle, applyDetail: string): ReadonlyArray<string> => [
   ...(bundle.patch.applies ? [] : [`warning: the patch does not apply cleanly to HEAD (${applyDetail})`]),
   ...bundle.secrets.findings.slice(0, 10).map((finding) =>
     `warning: possible ${finding.kind} in ${finding.path}${finding.line === null ? "" : `:${finding.line}`}`
   ),
   ...(bundle.secrets.findings.length > 10 ? [`warning: … ${bundle.secrets.findings.length - 10} more possible secrets`] : [])
-]
+].map(printableLine)
