@@ -57,7 +57,7 @@ export const captureBundle = (root: string, config: HandoverConfig, request: Cap
       const guarded = patch.stream.pipe(
         Stream.tap((chunk) => {
           streamed += chunk.length
-          if (streamed > limit) return Effect.fail(new PatchTooLarge({ bytes: streamed, limit }))
+          if (streamed > limit) return Effect.fail(new PatchTooLarge({ limit }))
           scanner?.push(chunk)
           return Effect.void
         })
