@@ -146,6 +146,36 @@ describe.concurrent("bad input", () => {
     expect(await snapshotTree(repo.dir)).toEqual(before)
   })
 
+  it.for([
+    { args: ["capture", "--title"], flag: "--title" },
+    { args: ["capture", "--title", "T", "--summary"], flag: "--summary" },
+    { args: ["capture", "--title", "T", "--next-step", "Run the tests", "--next-step"], flag: "--next-step" },
+    { args: ["capture", "--title", "--summary", "S"], flag: "--title" },
+    { args: ["pickup", "--target"], flag: "--target" },
+    { args: ["pending", "--claim", "--target"], flag: "--target" },
+    { args: ["status", "--set"], flag: "--set" }
+  ])("a flag without its value ($args): exit 2 naming the flag, nothing done", async ({ args, flag }, context) => {
+    const repo = await useRepo(context, { initial: { "a.txt": "a\n" } })
+    await repo.write("a.txt", "work\n")
+    // A pending bundle, so that a pickup or a claim would change something.
+    await capture(repo, ["--title", "Waiting"])
+    const before = await snapshotTree(repo.dir)
+    const result = await repo.cli(args)
+    expect(expectCleanFailure(result, 2)).toBe(
+      `handover: ${args[0]} ${flag} needs a value (text); see handover ${args[0]} --help`
+    )
+    expect(result.stdout).toBe("")
+    expect(await snapshotTree(repo.dir)).toEqual(before)
+  })
+
+  it("a hook's flag without its value: exit 0 all the same, nothing on stdout, the reason on stderr", async (context) => {
+    const repo = await useRepo(context, { initial: { "a.txt": "a\n" } })
+    const result = await repo.cli(["session-start", "--format"])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toBe("")
+    expect(result.stderr).toContain("session-start --format needs a value (plain | claude | codex)")
+  })
+
   it("capture with an empty --title: exit 1, no bundle", async (context) => {
     const repo = await useRepo(context, { initial: { "a.txt": "a\n" } })
     await repo.write("a.txt", "work\n")
