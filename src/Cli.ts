@@ -1,4 +1,12 @@
 import * as Command from "@effect/cli/Command"
+import * as Descriptor from "@effect/cli/CommandDescriptor"
+import * as HelpDoc from "@effect/cli/HelpDoc"
+import type * as Usage from "@effect/cli/Usage"
+import * as ValidationError from "@effect/cli/ValidationError"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as HashMap from "effect/HashMap"
+import * as Option from "effect/Option"
 import { captureCommand } from "./commands/capture.js"
 import { initCommand } from "./commands/init.js"
 import { inspectCommand } from "./commands/inspect.js"
@@ -8,6 +16,7 @@ import { pickupCommand } from "./commands/pickup.js"
 import { printConfigCommand } from "./commands/printConfig.js"
 import { sessionStartCommand } from "./commands/sessionStart.js"
 import { statusCommand } from "./commands/status.js"
+import { type FlagValues, findMissingFlagValue } from "./domain/CommandLine.js"
 
 declare const HANDOVER_VERSION: string
 
@@ -30,7 +39,43 @@ const handover = Command.make("handover").pipe(
   ])
 )
 
-export const run = Command.run(handover, {
+const runCommandLine = Command.run(handover, {
   name: "handover",
   version: typeof HANDOVER_VERSION === "string" ? HANDOVER_VERSION : "0.0.0-dev"
 })
+
+/** The flags a command's usage names (not its positional arguments), with the values each takes. */
+const flagValues = (usage: Usage.Usage): Array<readonly [string, string | null]> => {
+  switch (usage._tag) {
+    case "Named":
+      return usage.names.filter((name) => name.startsWith("-")).map((name) => [name, Option.getOrNull(usage.acceptedValues)])
+    case "Optional":
+    case "Repeated":
+      return flagValues(usage.usage)
+    case "Concat":
+    case "Alternation":
+      return [...flagValues(usage.left), ...flagValues(usage.right)]
+    default:
+      return []
+  }
+}
+
+/** The flags of the subcommand called `name`; none when there is no such subcommand. */
+const flagsOf = (name: string | undefined): FlagValues | undefined => {
+  const command = name === undefined ? Option.none() : HashMap.get(Command.getSubcommands(handover), name)
+  return Option.isSome(command) ? new Map(flagValues(Descriptor.getUsage(command.value))) : undefined
+}
+
+/**
+ * argv as process.argv has it: node, the script, then the subcommand and its arguments. A flag without its value is
+ * caught before @effect/cli parses, which would take the next flag for the value or drop a repeatable flag silently.
+ */
+export const run = (argv: ReadonlyArray<string>) => {
+  const [, , name, ...args] = argv
+  const flags = flagsOf(name)
+  const missing = flags === undefined ? undefined : findMissingFlagValue(args, flags)
+  if (missing === undefined) return runCommandLine(argv)
+  // A usage error like @effect/cli's own (printed here, exit 2), but naming the flag that lacks its value.
+  const line = `handover: ${name} ${missing.flag} needs a value (${missing.accepts}); see handover ${name} --help`
+  return Console.error(line).pipe(Effect.zipRight(Effect.fail(ValidationError.missingValue(HelpDoc.p(line)))))
+}

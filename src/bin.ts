@@ -5,6 +5,7 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import { isNothingPending } from "./domain/errors.js"
+import { printableLine } from "./domain/Text.js"
 import { run } from "./Cli.js"
 import { MainLive } from "./layers/MainLive.js"
 
@@ -17,10 +18,11 @@ const signalExitCodes = { SIGINT: 130, SIGTERM: 143 } as const
 let stoppedBy: keyof typeof signalExitCodes | undefined
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => (stoppedBy = signal))
 
+/** Messages quote config files, bundle.json, git and the daemon: escaped, so that they stay one harmless line. */
 const errorLine = (error: unknown): string =>
-  `handover: ${error instanceof Error || (typeof error === "object" && error !== null && "message" in error)
+  `handover: ${printableLine(error instanceof Error || (typeof error === "object" && error !== null && "message" in error)
     ? String((error as { message: unknown }).message)
-    : String(error)}`
+    : String(error))}`
 
 const main = run(argv).pipe(
   Effect.as(0),

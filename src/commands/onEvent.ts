@@ -5,6 +5,7 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { resolveHookContext } from "../domain/HookEvent.js"
+import { printableLine } from "../domain/Text.js"
 import { Store } from "../services/Store.js"
 import { type EventOutcome, handleEvent } from "../workflows/OnEvent.js"
 import { hookRoot, loadConfig, readHookPayload, setOption } from "./common.js"
@@ -24,7 +25,7 @@ export const onEventCommand = Command.make("on-event", options, (args) =>
       flagEvent: Option.getOrUndefined(args.event),
       payload
     })
-    const explain = (line: string) => args.verbose ? Console.error(`handover on-event: ${line}`) : Effect.void
+    const explain = (line: string) => args.verbose ? Console.error(`handover on-event: ${printableLine(line)}`) : Effect.void
     const root = yield* hookRoot(payload)
     const store = yield* Store
     if (!(yield* store.isInitialised(root))) {
@@ -55,7 +56,9 @@ export const onEventCommand = Command.make("on-event", options, (args) =>
     )
     yield* log(outcome)
   }).pipe(
-    Effect.catchAll((error) => args.verbose ? Console.error(`handover on-event: skipped: ${error.message}`) : Effect.void),
+    Effect.catchAll((error) =>
+      args.verbose ? Console.error(`handover on-event: skipped: ${printableLine(error.message)}`) : Effect.void
+    ),
     Effect.catchAllDefect((defect) =>
       args.verbose ? Console.error(`handover on-event: internal error: ${String(defect)}`) : Effect.void
     )

@@ -5,6 +5,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { describeTrigger } from "../domain/Summary.js"
 import { storeLayout } from "../domain/StoreLayout.js"
+import { printableLine } from "../domain/Text.js"
 import { claimBundle, pendingBundle } from "../workflows/Pickup.js"
 import { jsonOption, loadConfig, printJson, repoRoot, setOption, targetOption } from "./common.js"
 
@@ -31,6 +32,6 @@ export const pendingCommand = Command.make("pending", options, (args) =>
         `  ${bundle.createdAt}, ${describeTrigger(bundle)}`,
         `  summary: ${storeLayout(root).bundle(bundle.id)}/summary.md`,
         ...(args.claim ? [] : ["  resume with: handover pickup"])
-      ].join("\n")
+      ].map(printableLine).join("\n")
     )
   })).pipe(Command.withDescription("say whether a handover is waiting here (exit 0) or not (exit 3)"))

@@ -6,6 +6,7 @@ import * as Option from "effect/Option"
 import { NothingPending } from "../domain/errors.js"
 import { isOwnCapture, renderResumeContext, resumingTool, sessionStartHookJson, SessionStartFormat } from "../domain/ResumeContext.js"
 import { storeLayout } from "../domain/StoreLayout.js"
+import { printableLine } from "../domain/Text.js"
 import { pendingBundle } from "../workflows/Pickup.js"
 import { hookRoot, loadConfig, readHookPayload, targetOption } from "./common.js"
 
@@ -33,7 +34,7 @@ export const sessionStartCommand = Command.make("session-start", options, (args)
   }).pipe(
     // Fails open: nothing pending, or anything going wrong, prints nothing on stdout and exits 0.
     Effect.catchAll((error) =>
-      args.verbose ? Console.error(`handover session-start: nothing printed: ${error.message}`) : Effect.void
+      args.verbose ? Console.error(`handover session-start: nothing printed: ${printableLine(error.message)}`) : Effect.void
     ),
     Effect.catchAllDefect((defect) =>
       args.verbose ? Console.error(`handover session-start: internal error: ${String(defect)}`) : Effect.void

@@ -8,6 +8,7 @@ import { newestFirst } from "../domain/Bundle.js"
 import type { HandoverConfig } from "../domain/Config.js"
 import { describeReading } from "../domain/Quota.js"
 import { storeLayout } from "../domain/StoreLayout.js"
+import { printableLine } from "../domain/Text.js"
 import type { TriggerMemory } from "../domain/Trigger.js"
 import { Store } from "../services/Store.js"
 import { readTriggerMemory } from "../workflows/OnEvent.js"
@@ -80,6 +81,7 @@ export const statusCommand = Command.make("status", options, (args) =>
       ...(probe === null ? {} : { probe })
     }
     if (args.json) return yield* printJson(report)
+    // Titles, claimants and the daemon's words come from bundle.json files and the daemon: one escaped line each.
     yield* Console.log([
       `Repository: ${root}`,
       `Store: ${layout.home} (${initialised ? "initialised" : "not initialised: run handover init"})`,
@@ -98,5 +100,5 @@ export const statusCommand = Command.make("status", options, (args) =>
         }`,
         ...probe.tools.map((tool) => `  ${tool.description}`)
       ])
-    ].join("\n"))
+    ].map(printableLine).join("\n"))
   })).pipe(Command.withDescription("show the store, the config sources, current and pending bundles"))

@@ -161,13 +161,16 @@ export const parseConfigFile = (source: string, text: string): Either.Either<Con
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value)
 
+// Keys are looked up as own properties only: `key in shape` would take "toString", "constructor" or "__proto__" of a
+// config.json for known keys. And the merge defines properties (Object.fromEntries) rather than assigning them, so
+// that even a "__proto__" key can never set a prototype.
+
 const mergeLayer = (base: unknown, layer: unknown): unknown => {
   if (!isPlainObject(base) || !isPlainObject(layer)) return layer
-  const merged: Record<string, unknown> = { ...base }
-  for (const [key, value] of Object.entries(layer)) {
-    merged[key] = key in base ? mergeLayer(base[key], value) : value
-  }
-  return merged
+  return Object.fromEntries([
+    ...Object.entries(base),
+    ...Object.entries(layer).map(([key, value]) => [key, Object.hasOwn(base, key) ? mergeLayer(base[key], value) : value])
+  ])
 }
 
 const unknownKeys = (value: unknown, shape: unknown, prefix: string): Array<string> => {
@@ -175,7 +178,7 @@ const unknownKeys = (value: unknown, shape: unknown, prefix: string): Array<stri
   return Object.keys(value).flatMap((key) => {
     const path = prefix ? `${prefix}.${key}` : key
     if (key === "$schema") return []
-    return key in shape ? unknownKeys(value[key], shape[key], path) : [path]
+    return Object.hasOwn(shape, key) ? unknownKeys(value[key], shape[key], path) : [path]
   })
 }
 

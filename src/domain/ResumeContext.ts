@@ -1,6 +1,6 @@
 import type { Bundle } from "./Bundle.js"
 import { describeTrigger } from "./Summary.js"
-import { clip } from "./Text.js"
+import { clip, printableBlock, printableLine } from "./Text.js"
 
 /** Claude Code and Codex cap injected context at about 10,000 characters. */
 export const maxContextChars = 10_000
@@ -17,28 +17,35 @@ const maxFilesChars = 1500
 /**
  * What a new agent session is told about a pending handover: what it is, why and when it was captured, the next
  * steps, where the files are and how to claim it. Always within maxContextChars: the summary gives way first.
+ * The bundle's fields come from bundle.json, which a cloned repository may carry: control characters are shown escaped.
  */
 export const renderResumeContext = (bundle: Bundle, storeHome: string, claimTarget: string | null): string => {
-  const dir = `${storeHome}/bundles/${bundle.id}`
-  const pickup = claimTarget === null ? "handover pickup" : `handover pickup --target ${claimTarget}`
+  const dir = printableLine(`${storeHome}/bundles/${bundle.id}`)
+  const pickup = printableLine(claimTarget === null ? "handover pickup" : `handover pickup --target ${claimTarget}`)
   const head = [
-    `A handover is pending in this repository: "${clip(bundle.title, maxTitleChars)}" (bundle ${bundle.id}).`,
-    `It was ${describeTrigger(bundle)}, at ${bundle.createdAt}, on branch ${bundle.repo.branch ?? "(detached)"} at ${
-      bundle.repo.head?.slice(0, 12) ?? "(no commit yet)"
-    }.`,
+    `A handover is pending in this repository: "${clip(printableLine(bundle.title), maxTitleChars)}" (bundle ${
+      printableLine(bundle.id)
+    }).`,
+    printableLine(
+      `It was ${describeTrigger(bundle)}, at ${bundle.createdAt}, on branch ${bundle.repo.branch ?? "(detached)"} at ${
+        bundle.repo.head?.slice(0, 12) ?? "(no commit yet)"
+      }.`
+    ),
     ""
   ].join("\n")
   const steps = bundle.nextSteps.length === 0
     ? "Next steps: none were given; read the summary and the patch."
     : clip(
-      ["Next steps:", ...bundle.nextSteps.map((step, index) => `${index + 1}. ${clip(step, 500)}`)].join("\n"),
+      ["Next steps:", ...bundle.nextSteps.map((step, index) => `${index + 1}. ${clip(printableBlock(step), 500)}`)].join(
+        "\n"
+      ),
       maxStepsChars
     )
   const files = bundle.patch.files.length === 0
     ? "There were no uncommitted changes."
     : clip(
       `Uncommitted changes (${bundle.patch.files.length} file(s)): ${
-        bundle.patch.files.slice(0, 30).map((file) => file.path).join(", ")
+        bundle.patch.files.slice(0, 30).map((file) => printableLine(file.path)).join(", ")
       }${bundle.patch.files.length > 30 ? ", …" : ""}.`,
       maxFilesChars
     )
@@ -52,7 +59,7 @@ export const renderResumeContext = (bundle: Bundle, storeHome: string, claimTarg
     "In this working tree the changes are normally already present; elsewhere apply the patch with `git apply --3way`."
   ].join("\n")
   const room = maxContextChars - head.length - tail.length - "Summary:\n\n".length
-  const summary = `Summary:\n${clip(bundle.summary.trim() || "(none given)", Math.max(0, room))}\n`
+  const summary = `Summary:\n${clip(printableBlock(bundle.summary.trim()) || "(none given)", Math.max(0, room))}\n`
   return clip(head + summary + tail, maxContextChars)
 }
 

@@ -1,9 +1,14 @@
 import type { Bundle, PatchFile } from "./Bundle.js"
 import { submoduleNotes } from "./Submodules.js"
+import { printableBlock, printableLine } from "./Text.js"
 
 const maxListedFiles = 200
 
-export const describeTrigger = (bundle: Pick<Bundle, "trigger" | "source">): string => {
+/** One line on why a bundle was captured; its fields come from bundle.json, so they are shown escaped. */
+export const describeTrigger = (bundle: Pick<Bundle, "trigger" | "source">): string =>
+  printableLine(triggerText(bundle))
+
+const triggerText = (bundle: Pick<Bundle, "trigger" | "source">): string => {
   const trigger = bundle.trigger
   if (trigger.kind === "manual") {
     return bundle.source.tool ? `captured by hand from ${bundle.source.tool}` : "captured by hand"
@@ -20,24 +25,30 @@ export const describeTrigger = (bundle: Pick<Bundle, "trigger" | "source">): str
 }
 
 const describeFile = (file: PatchFile): string => {
-  const name = file.oldPath !== undefined ? `${file.oldPath} → ${file.path}` : file.path
+  const name = printableLine(file.oldPath !== undefined ? `${file.oldPath} → ${file.path}` : file.path)
   const stats = file.binary ? "binary" : `+${file.added ?? 0} −${file.deleted ?? 0}`
   return `- ${file.status} \`${name}\` (${stats})`
 }
 
-/** summary.md: one page that tells a person or an agent what was going on and exactly how to resume. */
+/**
+ * summary.md: one page that tells a person or an agent what was going on and exactly how to resume. Every field comes
+ * from bundle.json, which a cloned repository may carry: control characters are shown escaped, never printed raw.
+ */
 export const renderSummary = (bundle: Bundle): string => {
-  const lines: Array<string> = [`# Handover: ${bundle.title}`, ""]
-  lines.push(`- Captured: ${bundle.createdAt}, ${describeTrigger(bundle)}`)
-  if (bundle.target.tool) lines.push(`- Meant for: ${bundle.target.tool}`)
-  lines.push(`- Branch: ${bundle.repo.branch ?? "(detached HEAD)"}${bundle.repo.upstream ? ` (tracking ${bundle.repo.upstream})` : ""}`)
-  lines.push(`- HEAD: ${bundle.repo.head ?? "(no commit yet)"}`)
-  lines.push(`- Bundle: ${bundle.id}`)
-  if (bundle.claim !== null) lines.push(`- Claimed by ${bundle.claim.by} at ${bundle.claim.at}`)
-  lines.push("", "## Summary", "", bundle.summary.trim() === "" ? "(no summary given)" : bundle.summary.trim(), "")
+  const lines: Array<string> = [`# Handover: ${printableLine(bundle.title)}`, ""]
+  lines.push(`- Captured: ${printableLine(bundle.createdAt)}, ${describeTrigger(bundle)}`)
+  if (bundle.target.tool) lines.push(`- Meant for: ${printableLine(bundle.target.tool)}`)
+  lines.push(printableLine(
+    `- Branch: ${bundle.repo.branch ?? "(detached HEAD)"}${bundle.repo.upstream ? ` (tracking ${bundle.repo.upstream})` : ""}`
+  ))
+  lines.push(`- HEAD: ${printableLine(bundle.repo.head ?? "(no commit yet)")}`)
+  lines.push(`- Bundle: ${printableLine(bundle.id)}`)
+  if (bundle.claim !== null) lines.push(printableLine(`- Claimed by ${bundle.claim.by} at ${bundle.claim.at}`))
+  const summary = printableBlock(bundle.summary.trim())
+  lines.push("", "## Summary", "", summary === "" ? "(no summary given)" : summary, "")
   lines.push("## Next steps", "")
   if (bundle.nextSteps.length === 0) lines.push("(none given: read the summary and the patch)")
-  bundle.nextSteps.forEach((step, index) => lines.push(`${index + 1}. ${step}`))
+  bundle.nextSteps.forEach((step, index) => lines.push(`${index + 1}. ${printableBlock(step)}`))
   lines.push("", "## Uncommitted changes", "")
   const files = bundle.patch.files
   if (files.length === 0) {
@@ -53,25 +64,28 @@ export const renderSummary = (bundle: Bundle): string => {
     lines.push("The patch holds at most their commit ids, never their files:", "")
     for (const state of submodules) {
       const notes = submoduleNotes(state)
-      if (notes.length === 0) lines.push(`- \`${state.path}\`: nothing in it is missing from the patch`)
-      notes.forEach((note) => lines.push(`- ${note}`))
+      if (notes.length === 0) lines.push(printableLine(`- \`${state.path}\`: nothing in it is missing from the patch`))
+      notes.forEach((note) => lines.push(printableLine(`- ${note}`)))
     }
   }
   if (bundle.secrets.findings.length > 0) {
     lines.push("", "## Possible secrets", "", "The patch may contain credentials; check before sharing it:", "")
     for (const finding of bundle.secrets.findings.slice(0, 20)) {
-      lines.push(`- ${finding.kind} in \`${finding.path}\`${finding.line === null ? "" : ` line ${finding.line}`}`)
+      lines.push(printableLine(`- ${finding.kind} in \`${finding.path}\`${finding.line === null ? "" : ` line ${finding.line}`}`))
     }
   }
+  const target = printableLine(bundle.target.tool ?? "")
+  const id = printableLine(bundle.id)
+  const shortHead = printableLine(bundle.repo.head?.slice(0, 12) ?? "")
   lines.push(
     "",
     "## How to resume",
     "",
     "1. Claim this handover so no other agent takes it: `handover pickup`" +
-      (bundle.target.tool ? ` (or \`handover pickup --target ${bundle.target.tool}\`)` : ""),
-    `2. The uncommitted work is in \`.handover/bundles/${bundle.id}/workspace.patch\` (also \`.handover/current/workspace.patch\`).`,
+      (target ? ` (or \`handover pickup --target ${target}\`)` : ""),
+    `2. The uncommitted work is in \`.handover/bundles/${id}/workspace.patch\` (also \`.handover/current/workspace.patch\`).`,
     "   In the working tree it was captured from, these changes are normally still present.",
-    `3. Elsewhere (a fresh clone at HEAD ${bundle.repo.head ? bundle.repo.head.slice(0, 12) : "(empty tree)"}): \`git apply --3way .handover/current/workspace.patch\`.`,
+    `3. Elsewhere (a fresh clone at HEAD ${shortHead || "(empty tree)"}): \`git apply --3way .handover/current/workspace.patch\`.`,
     "4. Continue with the next steps above.",
     ""
   )

@@ -25,3 +25,25 @@ export const firstIssue = (error: ParseResult.ParseError): { readonly field: str
   const reason = issue.message.length > 160 ? "wrong shape" : issue.message.replace(/\s+/g, " ")
   return { field: issue.path.join("."), reason }
 }
+
+// What must not reach a terminal raw from text a repository, a hook payload or the daemon supplied: C0 controls
+// (ESC starts CSI/OSC sequences that clear the screen, retitle it or write the clipboard), DEL, C1 controls (0x9b is a
+// one-byte CSI), and the bidi embeddings, overrides and isolates that make text read differently than it is.
+const unprintable = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
+const unprintableInBlock = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
+
+const namedEscapes: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" }
+
+const visibleEscape = (char: string): string => {
+  const code = char.charCodeAt(0)
+  return namedEscapes[char] ?? (code <= 0xff
+    ? `\\x${code.toString(16).padStart(2, "0")}`
+    : `\\u${code.toString(16).padStart(4, "0")}`)
+}
+
+/** Untrusted text for a one-line field (title, id, tool, path): every control character shown as a visible escape. */
+export const printableLine = (text: string): string => text.replace(unprintable, visibleEscape)
+
+/** Untrusted multi-line text (a summary, a next step): like printableLine, but line breaks and tabs stay. */
+export const printableBlock = (text: string): string =>
+  text.replace(/\r\n/g, "\n").replace(unprintableInBlock, visibleEscape)

@@ -60,7 +60,7 @@ export class ConfigInvalid extends Data.TaggedError("ConfigInvalid")<{
 }> {
   override get message() {
     const where = this.field ? `${this.source}: ${this.field}` : this.source
-    return `invalid config in ${where}: ${this.reason}; fix it, or run handover print-config to see the defaults`
+    return `invalid config in ${where}: ${this.reason}; fix it, or run handover print-config --defaults to see the defaults`
   }
 }
 
@@ -120,11 +120,11 @@ export class StoreBusy extends Data.TaggedError("StoreBusy")<{
 }
 
 export class PatchTooLarge extends Data.TaggedError("PatchTooLarge")<{
-  readonly bytes: number
   readonly limit: number
 }> {
+  // Capture stops writing the patch the moment it crosses the limit, so its full size is never known.
   override get message() {
-    return `the workspace patch is ${this.bytes} bytes, over capture.maxPatchBytes (${this.limit}); commit or ignore large files, or raise the limit`
+    return `the workspace patch exceeds capture.maxPatchBytes (${this.limit} bytes), so capture stopped; commit or ignore large files, or raise the limit`
   }
 }
 

@@ -1,3 +1,4 @@
+import { stat, type Stats } from "node:fs"
 import { request } from "node:http"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -18,7 +19,13 @@ interface Answer {
   readonly body: string
 }
 
-const describeConnectError = (error: NodeJS.ErrnoException): string => {
+/** Connecting to a regular file or a directory is refused just like a socket nobody listens on: say what is there. */
+const kindOfNonSocket = (found: Stats): string =>
+  found.isFile() ? "a regular file" : found.isDirectory() ? "a directory" : found.isFIFO() ? "a named pipe" : "a device file"
+
+/** `found` is what stat says is at the path, when there is something. */
+const describeConnectError = (error: NodeJS.ErrnoException, found: Stats | undefined): string => {
+  if (found !== undefined && !found.isSocket()) return `that path is ${kindOfNonSocket(found)}, not a socket`
   switch (error.code) {
     case "ENOENT":
       return "ENOENT: no socket there, the daemon is not running"
@@ -66,7 +73,8 @@ const exchange = (
     }, timeoutMs)
 
     outgoing.on("error", (error: NodeJS.ErrnoException) =>
-      settle(Effect.fail(new DaemonUnavailable({ socketPath, reason: describeConnectError(error) })))
+      stat(socketPath, (_, found) =>
+        settle(Effect.fail(new DaemonUnavailable({ socketPath, reason: describeConnectError(error, found) }))))
     )
     outgoing.on("response", (incoming) => {
       const chunks: Array<Buffer> = []

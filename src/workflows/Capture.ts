@@ -16,6 +16,7 @@ import { makePatchScanner, scanPaths } from "../domain/Secrets.js"
 import { storeDirName } from "../domain/StoreLayout.js"
 import { submoduleNotes } from "../domain/Submodules.js"
 import { renderSummary } from "../domain/Summary.js"
+import { printableLine } from "../domain/Text.js"
 import { Git } from "../services/Git.js"
 import { Store } from "../services/Store.js"
 
@@ -58,7 +59,7 @@ export const captureBundle = (root: string, config: HandoverConfig, request: Cap
       const guarded = patch.stream.pipe(
         Stream.tap((chunk) => {
           streamed += chunk.length
-          if (streamed > limit) return Effect.fail(new PatchTooLarge({ bytes: streamed, limit }))
+          if (streamed > limit) return Effect.fail(new PatchTooLarge({ limit }))
           scanner?.push(chunk)
           return Effect.void
         })
@@ -123,7 +124,7 @@ export const captureBundle = (root: string, config: HandoverConfig, request: Cap
     })
   )
 
-/** Warnings a capture prints on stderr; the bundle records them too (all but the pruning problem). */
+/** Warnings a capture prints on stderr, one escaped line each (file names may hold anything); the bundle records them too (all but the pruning problem). */
 export const captureWarnings = (
   bundle: Bundle,
   applyDetail: string,
@@ -136,4 +137,4 @@ export const captureWarnings = (
   ),
   ...(bundle.secrets.findings.length > 10 ? [`warning: … ${bundle.secrets.findings.length - 10} more possible secrets`] : []),
   ...(bundle.patch.submodules ?? []).flatMap(submoduleNotes).map((note) => `warning: ${note}`)
-]
+].map(printableLine)

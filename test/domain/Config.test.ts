@@ -185,4 +185,30 @@ describe("invalid config files", () => {
   it.effect("a $schema key is allowed", () =>
     Effect.sync(() => expect(resolved([fileSource(`{"$schema":"./schema.json"}`)])).toEqual(defaultConfig)))
 
+  // A cloned repository's config.json is untrusted: names of Object.prototype members are typos like any other, and
+  // nothing in it can reach a prototype.
+  it.effect.each([
+    { text: `{"toString":1}`, field: "toString" },
+    { text: `{"constructor":{"prototype":{"polluted":true}}}`, field: "constructor" },
+    { text: `{"__proto__":{"polluted":true}}`, field: "__proto__" },
+    { text: `{"__proto__":{}}`, field: "__proto__" },
+    { text: `{"trigger":{"hasOwnProperty":5}}`, field: "trigger.hasOwnProperty" },
+    { text: `{"bundles":{"__proto__":{"keep":1}}}`, field: "bundles.__proto__" },
+    { text: `{"capture":{"valueOf":1,"secrets":"off"}}`, field: "capture.valueOf" }
+  ])("$text → unknown key $field", ({ text, field }) =>
+    Effect.sync(() => {
+      const error = invalid(resolveConfig([fileSource(text)]))
+      expect(error).toMatchObject({ _tag: "ConfigInvalid", source: file, field, reason: "unknown key" })
+      expect(({} as Record<string, unknown>)["polluted"]).toBeUndefined()
+    }))
+
+  it.effect("--set and HANDOVER_* take no Object.prototype member for a key either", () =>
+    Effect.sync(() => {
+      for (const key of ["toString", "__proto__.polluted", "trigger.constructor", "bundles.hasOwnProperty"]) {
+        expect(invalid(configFromAssignments([`${key}=1`]))).toMatchObject({ source: "--set", field: key })
+      }
+      expect(configFromEnv({ HANDOVER_TO_STRING: "1", HANDOVER___PROTO__: "1", HANDOVER_TRIGGER_CONSTRUCTOR: "1" }))
+        .toEqual({})
+    }))
+
 })

@@ -38,6 +38,14 @@ describe.concurrent("print-config", () => {
     expect(fromFlags.capture.secrets).toBe("off")
     expect(fromFlags.trigger.thresholdPercent).toBe(70)
   })
+
+  it("takes --json like every read command (its output is JSON either way), and --defaults ignores the config", async (context) => {
+    const repo = await useRepo(context, { initial: { "a.txt": "a\n" } })
+    await repo.write(".handover/config.json", JSON.stringify({ bundles: { keep: 5 } }))
+    expect((await printConfig(repo, ["--json"])).bundles.keep).toBe(5)
+    expect(await printConfig(repo, ["--json", "--set", "bundles.keep=6"])).toEqual(await printConfig(repo, ["--set", "bundles.keep=6"]))
+    expect(await printConfig(repo, ["--defaults", "--json"], { HANDOVER_BUNDLES_KEEP: "7" })).toEqual(defaultConfig)
+  })
 })
 
 describe.concurrent("init", () => {

@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from "@effect/vitest"
 import { mkdir, writeFile } from "node:fs/promises"
 import { dirname, join } from "node:path"
+import { defaultConfig } from "../../src/domain/Config.js"
 import { assertCliBuilt, runCli, snapshotTree, useRepo, useScratch } from "../helpers/repo.js"
-import { capture, expectCleanFailure, storeDir } from "../helpers/store.js"
+import { capture, expectCleanFailure, expectSuccess, storeDir } from "../helpers/store.js"
 
 // Bad input gets the documented exit code and one clear line on stderr, and changes nothing on disk: every test
 // snapshots the whole directory (the repository with .git and .handover) before and after.
@@ -41,6 +42,47 @@ describe.concurrent("bad input", () => {
       expect(line).toContain(field)
     }
     expect(await snapshotTree(repo.dir)).toEqual(before)
+  })
+
+  it.for([
+    { text: "{ \"toString\": 1 }", field: "toString" },
+    { text: "{ \"__proto__\": {} }", field: "__proto__" },
+    { text: "{ \"trigger\": { \"constructor\": 1 } }", field: "trigger.constructor" },
+    { text: "{ \"bundles\": { \"hasOwnProperty\": 3 } }", field: "bundles.hasOwnProperty" }
+  ])("config.json key $field, named like an Object.prototype member: an unknown key", async ({ text, field }, context) => {
+    const repo = await useRepo(context, { initial: { "a.txt": "a\n" } })
+    await repo.write(".handover/config.json", text)
+    const before = await snapshotTree(repo.dir)
+    const line = expectCleanFailure(await repo.cli(["print-config"]), 1)
+    expect(line).toContain(`config.json: ${field}: unknown key`)
+    expect(await snapshotTree(repo.dir)).toEqual(before)
+  })
+
+  it("every config error points to print-config --defaults, which works with the config broken", async (context) => {
+    const repo = await useRepo(context, { initial: { "a.txt": "a\n" } })
+    await repo.write(".handover/config.json", "{ \"bundles\": ")
+    const line = expectCleanFailure(await repo.cli(["status"]), 1)
+    expect(line).toContain("run handover print-config --defaults to see the defaults")
+    const defaults = await repo.cli(["print-config", "--defaults"], { env: { HANDOVER_BUNDLES_KEEP: "many" } })
+    expectSuccess(defaults)
+    expect(defaults.stderr).toBe("")
+    expect(JSON.parse(defaults.stdout)).toEqual(defaultConfig)
+    // --defaults reads no config, so a --set beside it would be ignored: refused instead.
+    expect(expectCleanFailure(await repo.cli(["print-config", "--defaults", "--set", "bundles.keep=3"]), 1))
+      .toContain("--defaults and --set")
+  })
+
+  it("a patch over capture.maxPatchBytes: exit 1 saying it exceeds the limit, no bundle", async (context) => {
+    const repo = await useRepo(context, { initial: { "a.txt": "a\n" } })
+    expectSuccess(await repo.cli(["init"]))
+    await repo.write("a.txt", "a larger change\n".repeat(2000))
+    // git's object store may gain the empty blob (intent-to-add writes it): not a change anyone sees.
+    const before = await snapshotTree(repo.dir, ["objects"])
+    const line = expectCleanFailure(await repo.cli(["capture", "--title", "x", "--set", "capture.maxPatchBytes=100"]), 1)
+    expect(line).toContain("the workspace patch exceeds capture.maxPatchBytes (100 bytes)")
+    // Capture stops at the limit and never learns the patch's size: it must not quote a size as the patch's.
+    expect(line).not.toMatch(/patch is \d+ bytes/)
+    expect(await snapshotTree(repo.dir, ["objects"])).toEqual(before)
   })
 
   it("an unknown key in config.json, a bad HANDOVER_* variable or --set value: exit 1 naming the source", async (context) => {
@@ -102,6 +144,36 @@ describe.concurrent("bad input", () => {
     for (const result of results) expect(expectCleanFailure(result, 2)).not.toBe("")
     expect(expectCleanFailure(results[0]!, 2)).toContain("Invalid subcommand")
     expect(await snapshotTree(repo.dir)).toEqual(before)
+  })
+
+  it.for([
+    { args: ["capture", "--title"], flag: "--title" },
+    { args: ["capture", "--title", "T", "--summary"], flag: "--summary" },
+    { args: ["capture", "--title", "T", "--next-step", "Run the tests", "--next-step"], flag: "--next-step" },
+    { args: ["capture", "--title", "--summary", "S"], flag: "--title" },
+    { args: ["pickup", "--target"], flag: "--target" },
+    { args: ["pending", "--claim", "--target"], flag: "--target" },
+    { args: ["status", "--set"], flag: "--set" }
+  ])("a flag without its value ($args): exit 2 naming the flag, nothing done", async ({ args, flag }, context) => {
+    const repo = await useRepo(context, { initial: { "a.txt": "a\n" } })
+    await repo.write("a.txt", "work\n")
+    // A pending bundle, so that a pickup or a claim would change something.
+    await capture(repo, ["--title", "Waiting"])
+    const before = await snapshotTree(repo.dir)
+    const result = await repo.cli(args)
+    expect(expectCleanFailure(result, 2)).toBe(
+      `handover: ${args[0]} ${flag} needs a value (text); see handover ${args[0]} --help`
+    )
+    expect(result.stdout).toBe("")
+    expect(await snapshotTree(repo.dir)).toEqual(before)
+  })
+
+  it("a hook's flag without its value: exit 0 all the same, nothing on stdout, the reason on stderr", async (context) => {
+    const repo = await useRepo(context, { initial: { "a.txt": "a\n" } })
+    const result = await repo.cli(["session-start", "--format"])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toBe("")
+    expect(result.stderr).toContain("session-start --format needs a value (plain | claude | codex)")
   })
 
   it("capture with an empty --title: exit 1, no bundle", async (context) => {

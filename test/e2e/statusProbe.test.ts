@@ -1,3 +1,4 @@
+import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest"
 import { claudeSnapshot, codexSnapshot, missingSocketPath, readModelOf, startFakeDaemon } from "../helpers/fakeDaemon.js"
 import { daemonEnv, disposeInitTemplate, repoForTest } from "../helpers/hooks.js"
@@ -62,5 +63,16 @@ describe("status --probe", () => {
     const report = JSON.parse(json.stdout) as ProbeReport
     expect(report.probe.health).toBeNull()
     expect(report.probe.tools.map((entry) => entry.observation._tag)).toEqual(["Unavailable", "Unavailable"])
+  })
+
+  it("says what is at openusage.socketPath when it is a regular file or a directory, not that a socket is stale", async () => {
+    const repo = await repoForTest()
+    await repo.write("not-a-socket/file.sock", "")
+    for (const [path, kind] of [["not-a-socket/file.sock", "a regular file"], ["not-a-socket", "a directory"]] as const) {
+      const human = await repo.cli(["status", "--probe", "--set", `openusage.socketPath=${join(repo.dir, path)}`])
+      expect(human.code, human.stderr).toBe(0)
+      expect(human.stdout).toContain(`${join(repo.dir, path)} (that path is ${kind}, not a socket)`)
+      expect(human.stdout).not.toContain("stale")
+    }
   })
 })

@@ -1,4 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type { DaemonConnection } from "../../src/domain/OpenUsage.js"
@@ -86,6 +89,24 @@ describe("OpenUsageLive", () => {
       const error = yield* Effect.flip(readModel(connect(refused.socketPath)))
       expect(error._tag).toBe("DaemonUnavailable")
       expect(error.message).toContain("ECONNREFUSED")
+    }))
+
+  // Connecting to a regular file or a directory is refused like a dead socket; the message says what is there instead.
+  it.scopedLive.each([
+    { kind: "a regular file", make: (path: string) => writeFile(path, "not a socket\n") },
+    { kind: "a directory", make: (path: string) => mkdir(path) }
+  ])("a socket path that is $kind is DaemonUnavailable saying so", ({ kind, make }) =>
+    Effect.gen(function*() {
+      const dir = yield* Effect.acquireRelease(
+        Effect.promise(() => mkdtemp(join(tmpdir(), "handover-not-a-socket-"))),
+        (dir) => Effect.promise(() => rm(dir, { recursive: true, force: true }))
+      )
+      const socketPath = join(dir, "telemetry.sock")
+      yield* Effect.promise(() => make(socketPath))
+      const error = yield* Effect.flip(health(connect(socketPath)))
+      expect(error).toMatchObject({ _tag: "DaemonUnavailable", socketPath })
+      expect(error.message).toContain(`(that path is ${kind}, not a socket)`)
+      expect(error.message).not.toContain("stale")
     }))
 
   it.scopedLive("a daemon that accepts and never answers times out after about timeoutMs", () =>
