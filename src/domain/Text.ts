@@ -1,3 +1,4 @@
+import type * as FileSystem from "@effect/platform/FileSystem"
 import * as ParseResult from "effect/ParseResult"
 
 /** Cuts text to at most `limit` characters, ending in "…" when cut, never through a surrogate pair. */
@@ -47,3 +48,17 @@ export const printableLine = (text: string): string => text.replace(unprintable,
 /** Untrusted multi-line text (a summary, a next step): like printableLine, but line breaks and tabs stay. */
 export const printableBlock = (text: string): string =>
   text.replace(/\r\n/g, "\n").replace(unprintableInBlock, visibleEscape)
+
+const fileTypeNames: Record<FileSystem.File.Type, string> = {
+  File: "a regular file",
+  Directory: "a directory",
+  SymbolicLink: "a symbolic link",
+  BlockDevice: "a block device",
+  CharacterDevice: "a character device",
+  FIFO: "a named pipe",
+  Socket: "a socket",
+  Unknown: "a special file"
+}
+
+/** "a named pipe", "a directory"…: what stands where a regular file was expected, for messages. */
+export const fileTypeName = (type: FileSystem.File.Type): string => fileTypeNames[type]

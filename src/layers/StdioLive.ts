@@ -3,6 +3,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import { InputInvalid } from "../domain/errors.js"
+import { fileTypeName } from "../domain/Text.js"
 import { Stdio, type StdinLimits, type StdinText } from "../services/Stdio.js"
 
 const readProcessStdin = (limits: StdinLimits) =>
@@ -42,13 +43,6 @@ const writeStdout = <E>(bytes: Stream.Stream<Uint8Array, E>) =>
       process.stdout.write(chunk, () => resume(Effect.void))
     }))
 
-const kindOf: Partial<Record<FileSystem.File.Type, string>> = {
-  Directory: "a directory",
-  FIFO: "a named pipe",
-  CharacterDevice: "a character device",
-  BlockDevice: "a block device",
-  Socket: "a socket"
-}
 
 export const StdioLive = Layer.effect(
   Stdio,
@@ -64,7 +58,7 @@ export const StdioLive = Layer.effect(
           )
         )
         if (info.type !== "File") {
-          return yield* invalid(`it is ${kindOf[info.type] ?? "not a regular file"}; give a regular file, or - for standard input`)
+          return yield* invalid(`it is ${fileTypeName(info.type)}; give a regular file, or - for standard input`)
         }
         if (Number(info.size) > maxBytes) {
           return yield* invalid(`it is ${info.size} bytes, over the ${maxBytes} bytes a summary may have; shorten it`)

@@ -32,6 +32,7 @@ import {
   tempFileName,
   tempFileWriter
 } from "../domain/StoreLayout.js"
+import { fileTypeName } from "../domain/Text.js"
 import { type StagedBundle, Store } from "../services/Store.js"
 
 const privateDir = 0o700
@@ -81,16 +82,6 @@ type Entry =
   | { readonly _tag: "Link"; readonly target: string }
   | { readonly _tag: "Present" }
 
-const typeName: Record<FileSystem.File.Type, string> = {
-  File: "regular file",
-  Directory: "directory",
-  SymbolicLink: "symbolic link",
-  BlockDevice: "block device",
-  CharacterDevice: "character device",
-  FIFO: "named pipe",
-  Socket: "socket",
-  Unknown: "special file"
-}
 
 export const StoreLive = Layer.effect(
   Store,
@@ -132,7 +123,7 @@ export const StoreLive = Layer.effect(
         )
         if (Option.isNone(info)) return Option.none<string>()
         if (info.value.type !== "File") {
-          return yield* new StoreUnsafe({ path, reason: `it is a ${typeName[info.value.type]}, not a regular file` })
+          return yield* new StoreUnsafe({ path, reason: `it is ${fileTypeName(info.value.type)}, not a regular file` })
         }
         if (Number(info.value.size) > maxBytes) {
           return yield* new StoreUnsafe({
@@ -500,7 +491,7 @@ export const StoreLive = Layer.effect(
           Effect.mapError(io(path, "read"))
         )
         if (Option.isSome(info) && info.value.type !== "File") {
-          return yield* new StoreUnsafe({ path, reason: `it is a ${typeName[info.value.type]}, not a regular file` })
+          return yield* new StoreUnsafe({ path, reason: `it is ${fileTypeName(info.value.type)}, not a regular file` })
         }
         return Option.as(info, path)
       })
@@ -513,7 +504,7 @@ export const StoreLive = Layer.effect(
         yield* guard(root, layout.eventLog)
         const info = yield* fs.stat(layout.eventLog).pipe(Effect.map(Option.some), Effect.orElseSucceed(() => Option.none()))
         if (Option.isSome(info) && info.value.type !== "File") {
-          return yield* new StoreUnsafe({ path: layout.eventLog, reason: `it is a ${typeName[info.value.type]}, not a regular file` })
+          return yield* new StoreUnsafe({ path: layout.eventLog, reason: `it is ${fileTypeName(info.value.type)}, not a regular file` })
         }
         if (Option.isSome(info) && Number(info.value.size) > eventLogMaxBytes) {
           // rename replaces whatever is at events.log.1, a link included, without following it.

@@ -394,6 +394,15 @@ const expectUntouched = (dir: string) =>
     expect(yield* promise(() => readFile(join(dir, "important"), "utf8"))).toBe("keep me\n")
   })
 
+/** A fresh store, and the canary directory beside its root. */
+const storeBesideCanary = Effect.gen(function*() {
+  const root = yield* tempRoot
+  const store = yield* Store
+  const outside = yield* outsideDir(root)
+  yield* store.ensure(root)
+  return { root, store, outside, layout: storeLayout(root) }
+})
+
 describe("StoreLive on a store that came with a hostile repository", () => {
   it.scopedLive("a bundle.json whose id is not its directory's name is corrupt, and its id is never used as a path", () =>
     Effect.gen(function*() {
@@ -443,11 +452,7 @@ describe("StoreLive on a store that came with a hostile repository", () => {
 
   it.scopedLive("events.log, trigger.json or config.json as a symlink is refused, never appended to or read", () =>
     Effect.gen(function*() {
-      const root = yield* tempRoot
-      const store = yield* Store
-      const outside = yield* outsideDir(root)
-      const layout = storeLayout(root)
-      yield* store.ensure(root)
+      const { layout, outside, root, store } = yield* storeBesideCanary
       const target = join(outside, "important")
       yield* promise(async () => {
         await symlink(target, layout.eventLog)
@@ -465,11 +470,7 @@ describe("StoreLive on a store that came with a hostile repository", () => {
 
   it.scopedLive("a current link to elsewhere is refused on read and replaced, not followed, on promote", () =>
     Effect.gen(function*() {
-      const root = yield* tempRoot
-      const store = yield* Store
-      const outside = yield* outsideDir(root)
-      const layout = storeLayout(root)
-      yield* store.ensure(root)
+      const { layout, outside, root, store } = yield* storeBesideCanary
       yield* promise(() => symlink(outside, layout.current))
       expect((yield* Effect.flip(store.currentId(root)))._tag).toBe("StoreUnsafe")
       const bundle = yield* writeBundle(root, makeBundle())
