@@ -12,7 +12,7 @@ import * as Sink from "effect/Sink"
 import * as Stream from "effect/Stream"
 import { createHash, randomBytes } from "node:crypto"
 import { hostname } from "node:os"
-import { Claim, decodeBundleJson, describeBundleError, encodeBundleJson, type Bundle } from "../domain/Bundle.js"
+import { Claim, decodeBundleJson, describeBundleError, encodeBundleJson, type Bundle, validateBundleId } from "../domain/Bundle.js"
 import { AlreadyClaimed, BundleCorrupt, BundleNotFound, StoreBusy, StoreIoError } from "../domain/errors.js"
 import { eventLogMaxBytes, storeGitignore, storeLayout } from "../domain/StoreLayout.js"
 import { Store, type StagedBundle } from "../services/Store.js"
@@ -216,10 +216,15 @@ export const StoreLive = Layer.effect(
         const path = `${dir}/bundle.json`
         const text = yield* readText(path)
         if (Option.isNone(text)) return Option.none<Either.Either<Bundle, BundleCorrupt>>()
+        const bundleId = dir.slice(dir.lastIndexOf("/") + 1)
         const decoded = decodeBundleJson(text.value)
         if (Either.isLeft(decoded)) {
           const reason = describeBundleError(decoded.left)
-          const bundleId = dir.slice(dir.lastIndexOf("/") + 1)
+          return Option.some(Either.left(new BundleCorrupt({ path, reason, bundleId })))
+        }
+        // Paths are built from the id: one that is not its directory's name could point anywhere.
+        if (decoded.right.id !== bundleId || Either.isLeft(validateBundleId(bundleId))) {
+          const reason = `its id ${JSON.stringify(decoded.right.id)} is not the bundle id of its directory`
           return Option.some(Either.left(new BundleCorrupt({ path, reason, bundleId })))
         }
         const bundle = decoded.right
@@ -256,9 +261,9 @@ export const StoreLive = Layer.effect(
         const path = `${storeLayout(root).current}/bundle.json`
         const text = yield* readText(path)
         if (Option.isNone(text)) return Option.none<string>()
-        const decoded = decodeBundleJson(text.value)
+        const decoded = Either.flatMap(decodeBundleJson(text.value), (bundle) => validateBundleId(bundle.id))
         if (Either.isLeft(decoded)) return yield* new BundleCorrupt({ path, reason: "not a bundle" })
-        return Option.some(decoded.right.id)
+        return Option.some(decoded.right)
       })
 
     const claim = (root: string, bundle: Bundle, claimInfo: Claim) =>
