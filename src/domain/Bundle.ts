@@ -1,5 +1,5 @@
 import * as Either from "effect/Either"
-import type * as ParseResult from "effect/ParseResult"
+import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { InvalidBundleId } from "./errors.js"
 import { firstIssue } from "./Text.js"
@@ -103,7 +103,20 @@ export const Bundle = Schema.Struct({
 })
 export type Bundle = typeof Bundle.Type
 
-export const decodeBundleJson = Schema.decodeUnknownEither(Schema.parseJson(Bundle), { errors: "first" })
+const decodeBundle = Schema.decodeUnknownEither(Schema.parseJson(Bundle), { errors: "first" })
+
+/**
+ * bundle.json as a Bundle. Effect's union decoder turns the trigger's `kind` into a string with String(), which throws
+ * on some hostile values (an object whose toString is not a function, arrays nested thousands deep): such a file is
+ * corrupt like any other.
+ */
+export const decodeBundleJson = (text: string): Either.Either<Bundle, ParseResult.ParseError> => {
+  try {
+    return decodeBundle(text)
+  } catch {
+    return Either.left(ParseResult.parseError(new ParseResult.Type(Bundle.ast, text, "holds a value that cannot be decoded")))
+  }
+}
 /** Why a bundle.json did not decode, in one short line: the field and what is wrong with it. */
 export const describeBundleError = (error: ParseResult.ParseError): string => {
   const { field, reason } = firstIssue(error)

@@ -14,6 +14,9 @@ import { OpenUsage } from "../services/OpenUsage.js"
 /** Far above any real read model; a bigger answer is not the daemon we expect. */
 const maxBodyBytes = 8 * 1024 * 1024
 
+/** The longest delay a Node timer holds; a longer one fires after 1 ms (with a warning on stderr). */
+const maxTimerMs = 2 ** 31 - 1
+
 interface Answer {
   readonly status: number
   readonly body: string
@@ -70,7 +73,7 @@ const exchange = (
     const deadline = setTimeout(() => {
       settle(Effect.fail(new DaemonTimeout({ socketPath, timeoutMs })))
       outgoing.destroy()
-    }, timeoutMs)
+    }, Math.min(timeoutMs, maxTimerMs))
 
     outgoing.on("error", (error: NodeJS.ErrnoException) =>
       stat(socketPath, (_, found) =>

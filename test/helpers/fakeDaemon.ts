@@ -22,6 +22,16 @@ export type FakeDaemonScenario =
   | "notFoundText"
   /** A daemon speaking another api_version, with no snapshots. */
   | { readonly kind: "apiVersion"; readonly version: string }
+  /** Exactly these status codes and body bytes per path (other paths: 404 text), for fuzzing the client. */
+  | { readonly kind: "raw"; readonly answers: Readonly<Record<string, RawAnswer>> }
+
+export interface RawAnswer {
+  /** 100 to 999, what an HTTP server can send. */
+  readonly status: number
+  readonly body: string | Uint8Array
+  /** Announce more bytes than the body holds, then drop the connection: a daemon dying mid-answer. */
+  readonly cutShort?: boolean
+}
 
 export interface FakeDaemonRequest {
   readonly method: string
@@ -56,6 +66,13 @@ const sendNotFound = (response: ServerResponse) => {
   const body = "404 page not found\n"
   response.writeHead(404, { "Content-Type": "text/plain; charset=utf-8", "Content-Length": Buffer.byteLength(body) })
   response.end(body)
+}
+
+const sendRaw = (response: ServerResponse, answer: RawAnswer) => {
+  const length = Buffer.byteLength(answer.body) + (answer.cutShort ? 100 : 0)
+  response.writeHead(answer.status, { "Content-Type": "application/json", "Content-Length": length })
+  if (answer.cutShort) response.write(answer.body, () => response.destroy())
+  else response.end(answer.body)
 }
 
 const answerLikeTheDaemon = (
@@ -100,6 +117,10 @@ const answer = (scenario: FakeDaemonScenario, request: FakeDaemonRequest, respon
       return answerLikeTheDaemon(scenario.health ?? defaultHealth, scenario.readModel, request, response)
     case "apiVersion":
       return answerLikeTheDaemon({ ...defaultHealth, api_version: scenario.version }, { snapshots: {} }, request, response)
+    case "raw": {
+      const raw = Object.hasOwn(scenario.answers, request.path) ? scenario.answers[request.path] : undefined
+      return raw === undefined ? sendNotFound(response) : sendRaw(response, raw)
+    }
   }
 }
 
