@@ -4,7 +4,7 @@ import * as Clock from "effect/Clock"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { resolveHookContext } from "../domain/HookEvent.js"
+import { canonicalPayload, resolveHookContext } from "../domain/HookEvent.js"
 import { printableLine } from "../domain/Text.js"
 import { Store } from "../services/Store.js"
 import { type EventOutcome, handleEvent } from "../workflows/OnEvent.js"
@@ -12,19 +12,20 @@ import { hookRoot, loadConfig, readHookPayload, setOption } from "./common.js"
 
 const options = {
   tool: Options.text("tool").pipe(Options.optional, Options.withDescription("the agent firing the hook (claude, codex, …)")),
-  event: Options.text("event").pipe(Options.optional, Options.withDescription("SessionStart, UserPromptSubmit or Stop")),
+  event: Options.text("event").pipe(Options.optional, Options.withDescription("the event: SessionStart, UserPromptSubmit, Stop, or the tool's own name for one")),
   verbose: Options.boolean("verbose").pipe(Options.withDescription("explain the decision on stderr")),
   set: setOption
 }
 
 export const onEventCommand = Command.make("on-event", options, (args) =>
   Effect.gen(function*() {
-    const payload = yield* readHookPayload
+    const nativePayload = yield* readHookPayload
     const { event, tool } = resolveHookContext({
       flagTool: Option.getOrUndefined(args.tool),
       flagEvent: Option.getOrUndefined(args.event),
-      payload
+      payload: nativePayload
     })
+    const payload = canonicalPayload(tool, nativePayload)
     const explain = (line: string) => args.verbose ? Console.error(`handover on-event: ${printableLine(line)}`) : Effect.void
     const root = yield* hookRoot(payload)
     const store = yield* Store

@@ -4,7 +4,13 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { NothingPending } from "../domain/errors.js"
-import { isOwnCapture, renderResumeContext, resumingTool, sessionStartHookJson, SessionStartFormat } from "../domain/ResumeContext.js"
+import {
+  isOwnCapture,
+  renderResumeContext,
+  resumingTool,
+  SessionStartFormat,
+  sessionStartOutput
+} from "../domain/ResumeContext.js"
 import { storeLayout } from "../domain/StoreLayout.js"
 import { printableLine } from "../domain/Text.js"
 import { pendingBundle } from "../workflows/Pickup.js"
@@ -13,7 +19,7 @@ import { hookRoot, loadConfig, readHookPayload, targetOption } from "./common.js
 const options = {
   format: Options.choice("format", SessionStartFormat).pipe(
     Options.withDefault("plain"),
-    Options.withDescription("plain text, or the SessionStart hook JSON of claude or codex")
+    Options.withDescription(`plain text, or the SessionStart hook output of that tool (${SessionStartFormat.join(", ")})`)
   ),
   target: targetOption,
   verbose: Options.boolean("verbose").pipe(Options.withDescription("say on stderr why nothing was printed"))
@@ -30,7 +36,7 @@ export const sessionStartCommand = Command.make("session-start", options, (args)
       return yield* new NothingPending({ detail: `bundle ${bundle.id} was captured from this very session` })
     }
     const context = renderResumeContext(bundle, storeLayout(root).home, target)
-    yield* Console.log(args.format === "plain" ? context : sessionStartHookJson(context))
+    yield* Console.log(sessionStartOutput(args.format, context))
   }).pipe(
     // Fails open: nothing pending, or anything going wrong, prints nothing on stdout and exits 0.
     Effect.catchAll((error) =>

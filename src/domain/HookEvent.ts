@@ -3,8 +3,10 @@ import { identity } from "effect/Function"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
+import { agentById, hookAgents } from "./agents/registry.js"
 
-// Hook payloads that Claude Code and Codex write on stdin (see shared/reference/agent-surfaces.md).
+// Hook payloads that the agents write on stdin (see shared/reference/agent-surfaces.md), in the Claude Code shape most
+// of them share; an adapter maps its tool's own fields onto it (canonicalPayload).
 // A hook must never fail because an agent renamed or retyped one field, so every field is optional,
 // unknown fields are ignored, and a field of the wrong type is dropped instead of failing the payload.
 
@@ -15,7 +17,7 @@ const lenient = <A, I>(schema: Schema.Schema<A, I>) =>
     encode: identity
   })
 
-/** Fields every event carries (Codex: transcript_path is null for ephemeral sessions). */
+/** Fields every event carries (transcript_path is null for ephemeral sessions). */
 export const HookCommonFields = {
   session_id: lenient(Schema.String),
   transcript_path: lenient(Schema.NullOr(Schema.String)),
@@ -26,7 +28,7 @@ export const HookCommonFields = {
   source: lenient(Schema.String)
 }
 
-/** UserPromptSubmit adds the prompt (and on Codex the turn id). */
+/** UserPromptSubmit adds the prompt (and on some tools the turn id). */
 export const UserPromptSubmitFields = {
   prompt: lenient(Schema.String),
   turn_id: lenient(Schema.String)
@@ -39,11 +41,18 @@ export const StopFields = {
   turn_id: lenient(Schema.String)
 }
 
+/** Fields under another name than the Claude Code shape's, which their tool's adapter maps. */
+export const NativeFields = {
+  /** The turn's final reply, at the end of a turn (AfterAgent). */
+  prompt_response: lenient(Schema.String)
+}
+
 // One struct for every event: the event name may be missing or unknown, so a union keyed on it would not help.
 export const HookPayloadSchema = Schema.Struct({
   ...HookCommonFields,
   ...UserPromptSubmitFields,
-  ...StopFields
+  ...StopFields,
+  ...NativeFields
 })
 
 export type HookPayload = typeof HookPayloadSchema.Type & {
@@ -80,16 +89,10 @@ export const normalizeHookEventName = (name: string): string => {
   return canonicalHookEvents.find((event) => eventKey(event) === eventKey(trimmed)) ?? trimmed
 }
 
-const codexRolloutPath = /\/sessions\/(?:.*\/)?rollout-[^/]*$/
-const claudeTranscriptPath = /\/(?:\.claude|\.config\/claude)\/projects\/.*\.jsonl$/
-
-/** Which agent sent the payload, when the payload alone says so unambiguously. */
-export const inferToolFromPayload = (payload: HookPayload): "claude" | "codex" | null => {
-  const path = payload.transcript_path?.replace(/\\/g, "/") ?? ""
-  const looksCodex = payload.turn_id !== undefined || codexRolloutPath.test(path)
-  const looksClaude = claudeTranscriptPath.test(path)
-  if (looksCodex === looksClaude) return null
-  return looksCodex ? "codex" : "claude"
+/** Which agent sent the payload, when exactly one agent recognises it as its own. */
+export const inferToolFromPayload = (payload: HookPayload): string | null => {
+  const senders = hookAgents.filter((agent) => agent.hooks.recognises(payload))
+  return senders.length === 1 ? senders[0]!.id : null
 }
 
 export interface HookContext {
@@ -102,7 +105,15 @@ const nonBlank = (value: string | undefined): string | undefined => {
   return trimmed === "" ? undefined : trimmed
 }
 
-/** Tool and event of a hook call: explicit flags win, else what the payload says. */
+/** The canonical name of an event: the tool's own name for it (Gemini's AfterAgent is Stop), else a known spelling. */
+const canonicalEventName = (tool: string | null, name: string): string => {
+  const native = tool === null ? undefined : agentById(tool)?.hooks?.events.find((event) =>
+    eventKey(event.native) === eventKey(name)
+  )
+  return native?.canonical ?? normalizeHookEventName(name)
+}
+
+/** Tool and event of a hook call: explicit flags win, else what the payload says. Events get their canonical names. */
 export const resolveHookContext = (input: {
   readonly flagTool?: string | undefined
   readonly flagEvent?: string | undefined
@@ -110,8 +121,12 @@ export const resolveHookContext = (input: {
 }): HookContext => {
   const flagTool = nonBlank(input.flagTool)
   const eventName = nonBlank(input.flagEvent) ?? nonBlank(input.payload.hook_event_name)
-  return {
-    tool: flagTool !== undefined ? flagTool.toLowerCase() : inferToolFromPayload(input.payload),
-    event: eventName !== undefined ? normalizeHookEventName(eventName) : null
-  }
+  const tool = flagTool !== undefined ? flagTool.toLowerCase() : inferToolFromPayload(input.payload)
+  return { tool, event: eventName !== undefined ? canonicalEventName(tool, eventName) : null }
+}
+
+/** The payload in handover's vocabulary, as the tool's adapter maps it; unknown tools' payloads are taken as they are. */
+export const canonicalPayload = (tool: string | null, payload: HookPayload): HookPayload => {
+  const hooks = tool === null ? undefined : agentById(tool)?.hooks
+  return hooks ? hooks.canonicalPayload(payload) : payload
 }

@@ -1,37 +1,15 @@
+import { agentById, agentByProvider } from "./agents/registry.js"
 import type { ReadModel, UsageMetric, UsageSnapshot } from "./OpenUsage.js"
 
 // Quota normalisation: from the daemon's read model to one reading per tool (see the protocol reference).
 
-/** Coding tool → openusage provider id. */
-export const providerByTool: Readonly<Record<string, string>> = {
-  claude: "claude_code",
-  codex: "codex",
-  gemini: "gemini_cli"
-}
+/** The openusage provider that reports a tool's quota, as its adapter says. */
+export const providerForTool = (tool: string): string | undefined => agentById(tool)?.quota?.provider
 
-export const providerForTool = (tool: string): string | undefined =>
-  Object.hasOwn(providerByTool, tool) ? providerByTool[tool] : undefined
-
-interface QuotaMetricAllowList {
-  readonly exact: ReadonlyArray<string>
-  readonly prefixes: ReadonlyArray<string>
-}
-
-/**
- * Metrics that are quota, per provider. Providers also report other "%" metrics (ai_code_percentage,
- * composer_context_pct, cache_hit_ratio…) that say nothing about running out, hence an allow-list.
- * gemini_cli is deliberately conservative: only its aggregate buckets `quota` (worst of all models), `quota_pro` and
- * `quota_flash`; the per-model `quota_model_*` detail is covered by `quota`, and `quota_models_*` are counts.
- */
-export const quotaMetricsByProvider: Readonly<Record<string, QuotaMetricAllowList>> = {
-  claude_code: { exact: ["usage_five_hour", "usage_seven_day"], prefixes: ["usage_seven_day_"] },
-  codex: { exact: ["codex_credit_percent_used"], prefixes: ["rate_limit_"] },
-  gemini_cli: { exact: ["quota", "quota_pro", "quota_flash"], prefixes: [] }
-}
-
+/** Whether a metric of the provider is quota (each adapter allow-lists its provider's quota metrics). */
 export const isQuotaMetric = (provider: string, key: string): boolean => {
-  if (!Object.hasOwn(quotaMetricsByProvider, provider)) return false
-  const allowed = quotaMetricsByProvider[provider]!
+  const allowed = agentByProvider(provider)?.quota
+  if (!allowed) return false
   return allowed.exact.includes(key) || allowed.prefixes.some((prefix) => key.startsWith(prefix))
 }
 

@@ -1,12 +1,14 @@
+import { agentById, hookAgentIds } from "./agents/registry.js"
 import type { Bundle } from "./Bundle.js"
 import { describeTrigger } from "./Summary.js"
 import { clip, printableBlock, printableLine } from "./Text.js"
 
-/** Claude Code and Codex cap injected context at about 10,000 characters. */
+/** The agents cap injected context at about 10,000 characters. */
 export const maxContextChars = 10_000
 
-export const SessionStartFormat = ["plain", "claude", "codex"] as const
-export type SessionStartFormat = (typeof SessionStartFormat)[number]
+/** Plain text, or the SessionStart hook output of a tool with hooks (named by its adapter id). */
+export const SessionStartFormat: readonly [string, ...Array<string>] = ["plain", ...hookAgentIds]
+export type SessionStartFormat = string
 
 // Shares of the context for the parts a bundle can make arbitrarily long, so that what follows them (where the
 // files are, how to claim) always fits.
@@ -77,6 +79,12 @@ export const isOwnCapture = (bundle: Bundle, sessionId: string | undefined): boo
 export const resumingTool = (format: SessionStartFormat, target: string | undefined): string | null =>
   target ?? (format === "plain" ? null : format)
 
-/** The hook output Claude Code and Codex read from a SessionStart hook. */
-export const sessionStartHookJson = (context: string): string =>
-  JSON.stringify({ hookSpecificOutput: { hookEventName: "SessionStart", additionalContext: context } })
+/** What session-start prints in the format: the text itself, or the SessionStart hook output that tool reads. */
+export const sessionStartOutput = (format: SessionStartFormat, context: string): string => {
+  switch (agentById(format)?.hooks?.sessionStartOutput) {
+    case "hookSpecificOutput":
+      return JSON.stringify({ hookSpecificOutput: { hookEventName: "SessionStart", additionalContext: context } })
+    case undefined:
+      return context
+  }
+}

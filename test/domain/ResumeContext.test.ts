@@ -4,7 +4,8 @@ import {
   maxContextChars,
   renderResumeContext,
   resumingTool,
-  sessionStartHookJson
+  SessionStartFormat,
+  sessionStartOutput
 } from "../../src/domain/ResumeContext.js"
 import { hostileBundle, makeBundle, terminalControl } from "../helpers/bundles.js"
 
@@ -79,14 +80,26 @@ describe("renderResumeContext", () => {
   })
 })
 
-describe("sessionStartHookJson", () => {
-  it("is the SessionStart hook output of Claude Code and Codex, carrying the context verbatim", () => {
-    const context = renderResumeContext(makeBundle({ title: `Quotes " and \\ and\nnewlines` }), home, "claude")
-    const text = sessionStartHookJson(context)
-    expect(text).not.toContain("\n")
-    expect(JSON.parse(text)).toEqual({
-      hookSpecificOutput: { hookEventName: "SessionStart", additionalContext: context }
-    })
+describe("sessionStartOutput", () => {
+  const context = renderResumeContext(makeBundle({ title: `Quotes " and \\ and\nnewlines` }), home, "claude")
+
+  it.each(["claude", "codex", "gemini"])(
+    "is the one-line SessionStart hook JSON of %s, carrying the context verbatim",
+    (format) => {
+      const text = sessionStartOutput(format, context)
+      expect(text).not.toContain("\n")
+      expect(JSON.parse(text)).toEqual({
+        hookSpecificOutput: { hookEventName: "SessionStart", additionalContext: context }
+      })
+    }
+  )
+
+  it("is the text itself in plain format", () => {
+    expect(sessionStartOutput("plain", context)).toBe(context)
+  })
+
+  it("is offered for plain and every tool with hooks", () => {
+    expect(SessionStartFormat).toEqual(["plain", "claude", "codex", "gemini"])
   })
 })
 

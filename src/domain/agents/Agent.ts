@@ -1,0 +1,90 @@
+import type { CanonicalHookEvent, HookPayload } from "../HookEvent.js"
+import type { Surface } from "../Surfaces.js"
+import type { TranscriptReader } from "../TranscriptLines.js"
+
+// What handover knows about one coding agent, as data and pure functions. Each agent has its own module in this
+// folder and one line in registry.ts; nothing outside this folder names a tool.
+
+/** Which openusage provider reports the tool's quota, and which of its metrics are quota (see the protocol notes). */
+export interface QuotaSource {
+  readonly provider: string
+  /**
+   * Providers also report "%" metrics that say nothing about running out (context size, cache hit ratio…), hence an
+   * allow-list: metric keys taken as they are, and key prefixes.
+   */
+  readonly exact: ReadonlyArray<string>
+  readonly prefixes: ReadonlyArray<string>
+}
+
+/** How to tell that the tool is on this machine. */
+export interface Detection {
+  /** Executables looked up on PATH. */
+  readonly binaries: ReadonlyArray<string>
+  /** Directories relative to HOME that the tool creates. */
+  readonly configDirs: ReadonlyArray<string>
+}
+
+/** One native hook event handover subscribes to. */
+export interface NativeHookEvent {
+  readonly native: string
+  readonly canonical: CanonicalHookEvent
+  /** The matcher of the hook group, for tools whose events take one. */
+  readonly matcher?: string
+}
+
+/**
+ * What a SessionStart hook prints so that the tool hands the text to the model: `hookSpecificOutput` is
+ * `{"hookSpecificOutput":{"hookEventName":"SessionStart","additionalContext":…}}`.
+ */
+export type SessionStartOutput = "hookSpecificOutput"
+
+export interface HookSurface {
+  /** The hook config, relative to the git top level; `shared` asks for the file meant to be committed. */
+  readonly configPath: (shared: boolean) => string
+  readonly events: ReadonlyArray<NativeHookEvent>
+  readonly timeoutUnit: "seconds" | "milliseconds"
+  /** Extra fields of the hook handler object beside type, command and timeout. */
+  readonly handlerFields: Readonly<Record<string, string>>
+  readonly sessionStartOutput: SessionStartOutput
+  /** Whether a payload can only have come from this tool (for hooks installed without --tool). */
+  readonly recognises: (payload: HookPayload) => boolean
+  /** The payload in handover's vocabulary (the fields Claude-shaped hooks use). */
+  readonly canonicalPayload: (payload: HookPayload) => HookPayload
+}
+
+/** How to start the tool on a first prompt: `[program, ...promptFlags, prompt]`. */
+export interface Launch {
+  readonly program: string
+  readonly promptFlags: ReadonlyArray<string>
+}
+
+export interface SurfaceOptions {
+  /** Absolute path of the handover that ran enable, tried first by the hook commands; null to rely on PATH. */
+  readonly handoverPath: string | null
+  /** Write the files meant to be committed rather than the local ones, where the tool has both. */
+  readonly shared: boolean
+}
+
+export interface Agent {
+  /** The name used on the command line (`--tool`, `--target`, `--format`, `adapters`). */
+  readonly id: string
+  readonly displayName: string
+  /** null where openusage reports no quota for the tool: it is then a source of manual captures only. */
+  readonly quota: QuotaSource | null
+  readonly detection: Detection
+  readonly hooks: HookSurface | null
+  readonly transcript: TranscriptReader | null
+  readonly launch: Launch | null
+  /** What `install` writes into the repository for this tool. */
+  readonly surfaces: (options: SurfaceOptions) => ReadonlyArray<Surface>
+}
+
+/** The argv that starts the agent on an initial prompt, or null when it cannot take one. */
+export const initialPromptArgv = (agent: Agent, prompt: string): ReadonlyArray<string> | null =>
+  agent.launch === null ? null : [agent.launch.program, ...agent.launch.promptFlags, prompt]
+
+/** Payloads that need no translation. */
+export const samePayload = (payload: HookPayload): HookPayload => payload
+
+/** The payload's transcript path with forward slashes, for matching the places a tool keeps its transcripts. */
+export const transcriptPathOf = (payload: HookPayload): string => payload.transcript_path?.replace(/\\/g, "/") ?? ""

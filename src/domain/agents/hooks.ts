@@ -1,0 +1,39 @@
+import type { JsonEntries } from "../Surfaces.js"
+import type { HookSurface, SurfaceOptions } from "./Agent.js"
+
+// The hook entries that install writes for the tools with command hooks, built from each tool's HookSurface.
+
+/** A word as POSIX sh reads it back unchanged: bare when it is plainly safe, else single-quoted. */
+export const shellQuote = (word: string): string =>
+  /^[A-Za-z0-9_./,:@%+=-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`
+
+/**
+ * The shell command a hook runs. It must never break the tool: where handover is not installed it exits 0 and prints
+ * nothing. The agent's PATH may differ from the shell that ran enable (a GUI app, a version manager), so it tries the
+ * handover that ran enable first, then `handover` on PATH. Whatever the agent writes on stdin goes to handover (exec).
+ */
+export const hookCommand = (handoverPath: string | null, args: ReadonlyArray<string>): string => {
+  const lookUp = `h=$(command -v handover) && [ -x "$h" ] || exit 0`
+  const find = handoverPath === null ? lookUp : `h=${shellQuote(handoverPath)}; [ -x "$h" ] || ${lookUp}`
+  return `${find}; exec "$h" ${args.map(shellQuote).join(" ")}`
+}
+
+/** How long the tool may wait for each hook: session-start only reads the store, on-event may capture a bundle. */
+const timeoutSeconds = { SessionStart: 10, UserPromptSubmit: 30, Stop: 30 } as const
+
+/** The hooks of a tool: session-start on its SessionStart event, on-event on the others. */
+export const commandHooks = (toolId: string, hooks: HookSurface, options: SurfaceOptions): JsonEntries => ({
+  _tag: "JsonEntries",
+  path: hooks.configPath(options.shared),
+  entries: hooks.events.map(({ canonical, matcher, native }) => {
+    const args = canonical === "SessionStart" ? ["session-start", "--format", toolId] : ["on-event", "--tool", toolId]
+    const seconds = timeoutSeconds[canonical]
+    const handler = {
+      ...hooks.handlerFields,
+      type: "command",
+      command: hookCommand(options.handoverPath, args),
+      timeout: hooks.timeoutUnit === "seconds" ? seconds : seconds * 1000
+    }
+    return { at: ["hooks", native], value: matcher === undefined ? { hooks: [handler] } : { matcher, hooks: [handler] } }
+  })
+})
