@@ -6,6 +6,7 @@ import {
   claudeSnapshot,
   codexSnapshot,
   type FakeDaemonRequest,
+  geminiSnapshot,
   type FakeDaemonScenario,
   makeRefusedSocket,
   missingSocketPath,
@@ -202,6 +203,45 @@ describe("on-event for Codex", () => {
     const bundle = await readBundleJson(repo.dir, ids[0]!)
     expect(bundle.trigger).toMatchObject({ tool: "codex", percent: 60, reason: "limited" })
     expect(bundle.title).toBe("codex LIMITED at 60% of its 5h window")
+  })
+})
+
+describe("on-event for Gemini", () => {
+  /** A Gemini CLI hook payload: its own event names, the turn's reply as prompt_response. */
+  const geminiPayload = (repo: Repo, event: "BeforeAgent" | "AfterAgent") =>
+    JSON.stringify({
+      session_id: "gemini-session",
+      transcript_path: join(repo.home, ".gemini", "tmp", "chats", "session-1.json"),
+      cwd: repo.dir,
+      hook_event_name: event,
+      timestamp: new Date().toISOString(),
+      prompt: "Make the cart total apply the discount",
+      ...(event === "AfterAgent" ? { prompt_response: "total() now subtracts the discount; tests not run yet." } : {})
+    })
+
+  it("captures an AfterAgent (Stop) at 95% of gemini_cli's quota, with the reply in the summary", async () => {
+    const repo = await repoForTest()
+    const daemon = await daemonForTest(serving(claudeSnapshot({ fiveHour: 10 }), geminiSnapshot({ quota: 95 })))
+    const result = await onEvent(repo, daemon, ["--tool", "gemini"], geminiPayload(repo, "AfterAgent"))
+    expect(result.code).toBe(0)
+    expect(result.stdout).toBe("")
+    const ids = await bundleIds(repo.dir)
+    expect(ids).toHaveLength(1)
+    const bundle = await readBundleJson(repo.dir, ids[0]!)
+    expect(bundle.trigger).toMatchObject({ tool: "gemini", event: "Stop", percent: 95, metric: "quota" })
+    expect(bundle.summary).toContain("Last assistant message:\n> total() now subtracts the discount; tests not run yet.")
+    expect(bundle.summary).toContain("Make the cart total apply the discount")
+  })
+
+  it("takes BeforeAgent as UserPromptSubmit, and knows Gemini's payload without --tool", async () => {
+    const repo = await repoForTest()
+    const daemon = await daemonForTest(serving(geminiSnapshot({ quota: 97 })))
+    const result = await onEvent(repo, daemon, [], geminiPayload(repo, "BeforeAgent"))
+    expect(result.code).toBe(0)
+    expect(result.stdout).toBe("")
+    const ids = await bundleIds(repo.dir)
+    expect(ids).toHaveLength(1)
+    expect((await readBundleJson(repo.dir, ids[0]!)).trigger).toMatchObject({ tool: "gemini", event: "UserPromptSubmit" })
   })
 })
 

@@ -30,13 +30,25 @@ const capture = async (repo: Repo, extra: ReadonlyArray<string> = []): Promise<s
   return created[0]!
 }
 
-type Format = "plain" | "claude" | "codex"
+type Format = "plain" | "claude" | "codex" | "gemini"
 
-/** session-start in the repository; claude and codex get their own SessionStart payload on stdin, as their hooks do. */
+/** A Gemini CLI SessionStart payload. */
+const geminiSessionStart = (repo: Repo) =>
+  JSON.stringify({
+    session_id: "gemini-session",
+    cwd: repo.dir,
+    hook_event_name: "SessionStart",
+    timestamp: new Date().toISOString(),
+    source: "startup"
+  })
+
+/** session-start in the repository; each tool gets its own SessionStart payload on stdin, as its hook does. */
 const sessionStart = async (repo: Repo, format: Format, extra: ReadonlyArray<string> = []): Promise<RunResult> =>
   repo.cli(
     ["session-start", ...(format === "plain" ? [] : ["--format", format]), ...extra],
-    format === "plain" ? {} : { stdin: await hookPayload(repo, format, "SessionStart") }
+    format === "plain"
+      ? {}
+      : { stdin: format === "gemini" ? geminiSessionStart(repo) : await hookPayload(repo, format, "SessionStart") }
   )
 
 /** The stdout of a claude/codex session-start: exactly one hook JSON document; returns its additionalContext. */
@@ -58,7 +70,7 @@ const expectSilent = (result: RunResult) => {
 describe("session-start with nothing pending", () => {
   it("prints nothing and exits 0 in every format", async () => {
     const repo = await repoForTest()
-    for (const format of ["plain", "claude", "codex"] as const) expectSilent(await sessionStart(repo, format))
+    for (const format of ["plain", "claude", "codex", "gemini"] as const) expectSilent(await sessionStart(repo, format))
   })
 })
 
@@ -75,12 +87,12 @@ describe("session-start with a pending handover", () => {
     expect(result.stdout).toContain("handover pickup")
   })
 
-  it("claude and codex: one hook JSON document within 10,000 characters, even for a 50 KB summary", async () => {
+  it("claude, codex, gemini: one hook JSON document, nothing else, within 10,000 characters, even for a 50 KB summary", async () => {
     const repo = await repoForTest()
     const summaryFile = join(repo.base, "summary.md")
     await writeFile(summaryFile, "The discount is read from the wrong field of the cart line. ".repeat(900))
     await capture(repo, ["--summary-file", summaryFile])
-    for (const format of ["claude", "codex"] as const) {
+    for (const format of ["claude", "codex", "gemini"] as const) {
       const context = hookContext(await sessionStart(repo, format))
       expect(context.length).toBeLessThanOrEqual(10_000)
       expect(context).toContain(title)

@@ -324,6 +324,20 @@ export const codexSnapshot = (options: CodexSnapshotOptions = {}): UsageSnapshot
   }
 }
 
+/** A gemini_cli snapshot: the worst bucket `quota`, its window a label relative to now, its reset under `quota_reset`. */
+export const geminiSnapshot = (options: { readonly quota: number; readonly window?: string }): UsageSnapshot => {
+  const timestamp = nowRfc3339()
+  return {
+    provider_id: "gemini_cli",
+    account_id: "gemini-cli",
+    timestamp,
+    status: options.quota >= 100 ? "LIMITED" : options.quota > 85 ? "NEAR_LIMIT" : "OK",
+    metrics: { quota: percentMetric(options.quota, options.window ?? "3h20m") },
+    resets: { quota_reset: hoursAfter(timestamp, 3) },
+    attributes: hydrated
+  }
+}
+
 const defaultAccountByProvider: Readonly<Record<string, string>> = { claude_code: "claude-code", codex: "codex-cli" }
 
 /** What the daemon serves for an account before its first fetch: UNKNOWN, no metrics, no telemetry_root. */
