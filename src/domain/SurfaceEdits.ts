@@ -275,7 +275,9 @@ export const removeBlock = (text: string, path: string, content: string): BlockR
   if (blockContent(text, found.right) !== normalised(content)) return { _tag: "Edited" }
   const head = text.slice(0, found.right.start)
   const tail = text.slice(found.right.end).replace(/^\r?\n/, "")
-  return { _tag: "Removed", text: tail === "" ? head.replace(/(\r?\n)\r?\n$/, "$1") : head + tail }
+  // The blank line that set the block apart goes with it, whether the block was last or the user wrote after it.
+  if (tail === "") return { _tag: "Removed", text: head.replace(/(\r?\n)\r?\n$/, "$1") }
+  return { _tag: "Removed", text: head + (/\r?\n\r?\n$/.test(head) ? tail.replace(/^\r?\n/, "") : tail) }
 }
 
 // ------------------------------------------------------------------------------------------------------ YAML lists
