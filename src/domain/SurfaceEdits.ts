@@ -311,11 +311,11 @@ const findYamlList = (lines: ReadonlyArray<string>, key: string): Either.Either<
   const unsafe = (reason: string) =>
     Either.left<Refusal>({ reason, fix: `write ${key} as a list (${key}: [a, b]) by hand, or remove it, and run again` })
   const keyLine = new RegExp(`^${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}[ \\t]*:(.*)$`)
-  const matches = lines.flatMap((line, index) => (keyLine.test(line) ? [index] : []))
+  const matches = lines.flatMap((line, index) => (keyLine.test(line.replace(/\r$/, "")) ? [index] : []))
   if (matches.length === 0) return Either.right({ _tag: "Absent" })
   if (matches.length > 1) return unsafe(`${key} appears ${matches.length} times`)
   const line = matches[0]!
-  const rest = keyLine.exec(lines[line]!)![1]!.replace(/\s+#.*$/, "").trim()
+  const rest = keyLine.exec(lines[line]!.replace(/\r$/, ""))![1]!.replace(/\s+#.*$/, "").trim()
   if (rest.startsWith("[")) {
     const open = lines[line]!.indexOf("[")
     const close = lines[line]!.lastIndexOf("]")
