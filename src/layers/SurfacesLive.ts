@@ -10,6 +10,7 @@ import type { FileReading, FileWrite, Installed, Plan } from "../domain/Install.
 import { storeLayout, tempFileName } from "../domain/StoreLayout.js"
 import { fileTypeName } from "../domain/Text.js"
 import { Surfaces } from "../services/Surfaces.js"
+import { type Entry, entryAt, isReason, reasonOf } from "./FileEntry.js"
 
 /** Loaded on first use: the JSON editor is not needed by the commands the hooks run, whose start-up is the hot path. */
 const domain = Effect.promise(() => import("../domain/Install.js"))
@@ -20,18 +21,13 @@ const maxInstalledBytes = 16 * 1024 * 1024
 const newFileMode = 0o644
 const privateFile = 0o600
 
-const reasonOf = (error: PlatformError): string =>
-  error._tag === "SystemError" ? `${error.reason}${error.description ? `: ${error.description}` : ""}` : error.message
-
 const io = (path: string, action: string) => (error: PlatformError) =>
   new SurfaceIoError({ path, action, reason: reasonOf(error) })
 
-const isNotFound = (error: PlatformError) => error._tag === "SystemError" && error.reason === "NotFound"
+const isNotFound = isReason("NotFound")
 
 const dirOf = (path: string) => path.slice(0, Math.max(0, path.lastIndexOf("/")))
 const nameOf = (path: string) => path.slice(path.lastIndexOf("/") + 1)
-
-type Entry = { readonly _tag: "Missing" | "Present" } | { readonly _tag: "Link"; readonly target: string }
 
 /** A file as found on disk: its text and mode, or missing. */
 interface Found {
@@ -43,13 +39,6 @@ export const SurfacesLive = Layer.effect(
   Surfaces,
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
-
-    /** What is at a path, without following a link there: readlink tells links, other entries and missing apart. */
-    const entryAt = (path: string): Effect.Effect<Entry> =>
-      fs.readLink(path).pipe(
-        Effect.map((target): Entry => ({ _tag: "Link", target })),
-        Effect.catchAll((error) => Effect.succeed<Entry>({ _tag: isNotFound(error) ? "Missing" : "Present" }))
-      )
 
     /**
      * Checks every directory from the top level down to `path` (relative to root): a link is refused, a missing one
@@ -65,7 +54,7 @@ export const SurfacesLive = Layer.effect(
             missing.push(dir)
             continue
           }
-          const entry = yield* entryAt(`${root}/${dir}`)
+          const entry = yield* entryAt(fs, `${root}/${dir}`)
           if (entry._tag === "Missing") {
             missing.push(dir)
           } else if (entry._tag === "Link") {
@@ -85,7 +74,7 @@ export const SurfacesLive = Layer.effect(
       Effect.gen(function*() {
         const missingDirs = yield* checkDirs(root, path)
         const full = `${root}/${path}`
-        const entry: Entry = missingDirs.length > 0 ? { _tag: "Missing" } : yield* entryAt(full)
+        const entry: Entry = missingDirs.length > 0 ? { _tag: "Missing" } : yield* entryAt(fs, full)
         if (entry._tag === "Missing") return { found: { text: null, mode: newFileMode } satisfies Found, missingDirs }
         if (entry._tag === "Link") return yield* new SurfaceUnsafe({ path, reason: `it is a symbolic link (to ${entry.target})` })
         const info = yield* fs.stat(full).pipe(Effect.mapError(io(path, "read")))
@@ -129,7 +118,7 @@ export const SurfacesLive = Layer.effect(
     /** Removes a directory only when it is empty and not a link (a link there is left alone). */
     const removeDirIfEmpty = (root: string, dir: string) =>
       Effect.gen(function*() {
-        if ((yield* entryAt(`${root}/${dir}`))._tag !== "Present") return false
+        if ((yield* entryAt(fs, `${root}/${dir}`))._tag !== "Present") return false
         const entries = yield* fs.readDirectory(`${root}/${dir}`).pipe(Effect.orElseSucceed(() => ["?"]))
         if (entries.length > 0) return false
         yield* fs.remove(`${root}/${dir}`, { recursive: true }).pipe(Effect.mapError(io(dir, "remove")))
