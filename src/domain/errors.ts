@@ -178,3 +178,50 @@ export type OpenUsageError = DaemonUnavailable | DaemonTimeout | DaemonProtocolE
 /** Errors whose exit code is 3 rather than 1: a normal "no" for scripts, not a failure. */
 export const isNothingPending = (error: unknown): error is NothingPending =>
   typeof error === "object" && error !== null && (error as { _tag?: unknown })._tag === "NothingPending"
+
+// Errors of install and disable, the only commands that write outside .handover/. Each says that nothing was changed:
+// a refused install or disable writes nothing anywhere.
+
+/** A target that handover will not write through: a symbolic link, a special file, a directory, an oversized file. */
+export class SurfaceUnsafe extends Data.TaggedError("SurfaceUnsafe")<{
+  readonly path: string
+  readonly reason: string
+}> {
+  override get message() {
+    return `refusing to write ${this.path}: ${this.reason}; handover never writes through links or into special files, so replace it with a regular file (or remove it) and run again; nothing was changed`
+  }
+}
+
+/** A file to edit whose contents handover cannot edit safely: malformed JSON, a YAML shape it does not know, a file in the way. */
+export class SurfaceConflict extends Data.TaggedError("SurfaceConflict")<{
+  readonly path: string
+  readonly reason: string
+  /** What the user can do about it. */
+  readonly fix: string
+}> {
+  override get message() {
+    return `cannot edit ${this.path}: ${this.reason}; ${this.fix}; nothing was changed`
+  }
+}
+
+export class SurfaceIoError extends Data.TaggedError("SurfaceIoError")<{
+  readonly path: string
+  readonly action: string
+  readonly reason: string
+}> {
+  override get message() {
+    return `could not ${this.action} ${this.path}: ${this.reason}; check its permissions and free space, then run again`
+  }
+}
+
+/** .handover/installed.json cannot be read as what install wrote, so disable does not know what to take back. */
+export class InstalledManifestCorrupt extends Data.TaggedError("InstalledManifestCorrupt")<{
+  readonly path: string
+  readonly reason: string
+}> {
+  override get message() {
+    return `${this.path} is corrupt (${this.reason}); restore it from a backup, or remove handover's hooks and blocks by hand and delete it`
+  }
+}
+
+export type SurfaceError = SurfaceUnsafe | SurfaceConflict | SurfaceIoError | InstalledManifestCorrupt

@@ -7,12 +7,14 @@ import { GitLive } from "./GitLive.js"
 import { OpenUsageLive } from "./OpenUsageLive.js"
 import { StdioLive } from "./StdioLive.js"
 import { StoreLive } from "./StoreLive.js"
+import { SurfacesLive } from "./SurfacesLive.js"
 import { WorkspaceLive } from "./WorkspaceLive.js"
 
 const PlatformLive = Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTerminal.layer).pipe(
   Layer.provideMerge(NodeCommandExecutor.layer.pipe(Layer.provide(NodeFileSystem.layer)))
 )
 
-export const MainLive = Layer.mergeAll(GitLive, StoreLive, OpenUsageLive, StdioLive, WorkspaceLive).pipe(
+// SurfacesLive costs nothing at start-up: it loads its JSON editor on first use.
+export const MainLive = Layer.mergeAll(GitLive, StoreLive, SurfacesLive, OpenUsageLive, StdioLive, WorkspaceLive).pipe(
   Layer.provideMerge(PlatformLive)
 )

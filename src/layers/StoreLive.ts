@@ -33,6 +33,7 @@ import {
   tempFileWriter
 } from "../domain/StoreLayout.js"
 import { fileTypeName } from "../domain/Text.js"
+import { entryAt, isReason, reasonOf } from "./FileEntry.js"
 import { type StagedBundle, Store } from "../services/Store.js"
 
 const privateDir = 0o700
@@ -54,14 +55,10 @@ const LockOwner = Schema.parseJson(Schema.Struct({
 const decodeLockOwner = Schema.decodeUnknownOption(LockOwner)
 const decodeClaim = Schema.decodeUnknownOption(Schema.parseJson(Claim))
 
-const reasonOf = (error: PlatformError): string =>
-  error._tag === "SystemError" ? `${error.reason}${error.description ? `: ${error.description}` : ""}` : error.message
 
 const io = (path: string, action: string) => (error: PlatformError) =>
   new StoreIoError({ path, action, reason: reasonOf(error) })
 
-const isReason = (reason: string) => (error: PlatformError) =>
-  error._tag === "SystemError" && error.reason === reason
 
 const processAlive = (pid: number): boolean => {
   try {
@@ -76,24 +73,12 @@ const dirOf = (path: string) => path.slice(0, path.lastIndexOf("/"))
 const nameOf = (path: string) => path.slice(path.lastIndexOf("/") + 1)
 const tempBeside = (path: string) => `${dirOf(path)}/${tempFileName(process.pid, randomBytes(6).toString("hex"), nameOf(path))}`
 
-/** What is at a path, found without following a link there. */
-type Entry =
-  | { readonly _tag: "Missing" }
-  | { readonly _tag: "Link"; readonly target: string }
-  | { readonly _tag: "Present" }
-
-
 export const StoreLive = Layer.effect(
   Store,
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
 
-    // A non-link makes readlink fail with EINVAL, a missing path with ENOENT: one system call tells all three apart.
-    const probe = (path: string): Effect.Effect<Entry> =>
-      fs.readLink(path).pipe(
-        Effect.map((target): Entry => ({ _tag: "Link", target })),
-        Effect.catchAll((error) => Effect.succeed<Entry>(isReason("NotFound")(error) ? { _tag: "Missing" } : { _tag: "Present" }))
-      )
+    const probe = (path: string) => entryAt(fs, path)
 
     /**
      * Refuses a path when any component below `trusted` (a directory already checked, at first the git top level) is
