@@ -41,6 +41,8 @@ export interface LoadedConfig {
   readonly config: HandoverConfig
   /** The sources that set something, in order of precedence (lowest first). */
   readonly sources: ReadonlyArray<string>
+  /** The adapters a source (not the defaults) names, or null when only the defaults do. */
+  readonly configuredAdapters: ReadonlyArray<string> | null
 }
 
 /** defaults ← .handover/config.json ← HANDOVER_* environment ← --set flags */
@@ -59,8 +61,20 @@ export const loadConfig = (root: string, assignments: ReadonlyArray<string> = []
     const fromFlags = yield* configFromAssignments(assignments)
     if (Object.keys(fromFlags).length > 0) sources.push({ name: "--set", values: fromFlags })
     const config = yield* Either.match(resolveConfig(sources), { onLeft: Effect.fail, onRight: Effect.succeed })
-    return { config, sources: ["defaults", ...sources.map((source) => source.name)] } satisfies LoadedConfig
+    return {
+      config,
+      sources: ["defaults", ...sources.map((source) => source.name)],
+      configuredAdapters: sources.some((source) => Object.hasOwn(source.values, "adapters")) ? config.adapters : null
+    } satisfies LoadedConfig
   })
+
+export const adapterOptions = {
+  adapter: Options.text("adapter").pipe(
+    Options.repeated,
+    Options.withDescription("an adapter id (repeat for several; handover adapters lists them)")
+  ),
+  all: Options.boolean("all").pipe(Options.withDescription("every adapter handover knows"))
+}
 
 export const printJson = (value: unknown) => Console.log(JSON.stringify(value, null, 2))
 

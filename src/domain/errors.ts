@@ -53,6 +53,14 @@ export class StoreUnsafe extends Data.TaggedError("StoreUnsafe")<{
   }
 }
 
+export class StoreNotInitialised extends Data.TaggedError("StoreNotInitialised")<{
+  readonly root: string
+}> {
+  override get message() {
+    return `${this.root} has no .handover/config.json: run handover enable (init and install in one step)`
+  }
+}
+
 export class ConfigInvalid extends Data.TaggedError("ConfigInvalid")<{
   readonly source: string
   readonly field: string

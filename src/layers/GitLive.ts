@@ -222,6 +222,11 @@ export const GitLive = Layer.effect(
         return { applies: exitCode === 0, detail: exitCode === 0 ? "" : gitStderrLine(stderr) }
       })
 
-    return Git.of({ topLevel, repoState, workspacePatch, patchApplies })
+    const trackedFiles = (root: string, path: string) =>
+      run(root, ["ls-files", "-z", "--full-name", "--", `:(top)${path}`]).pipe(
+        Effect.map(({ stdout }) => stdout.split("\0").filter((file) => file !== ""))
+      )
+
+    return Git.of({ topLevel, repoState, workspacePatch, patchApplies, trackedFiles })
   })
 )

@@ -47,7 +47,8 @@ export const GitMemory = {
           )
         }),
       patchApplies: () =>
-        Effect.succeed(options.applies === false ? { applies: false, detail: "patch does not apply" } : { applies: true, detail: "" })
+        Effect.succeed(options.applies === false ? { applies: false, detail: "patch does not apply" } : { applies: true, detail: "" }),
+      trackedFiles: () => Effect.succeed([])
     }))
   }
 }

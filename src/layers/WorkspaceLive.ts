@@ -3,4 +3,9 @@ import { homedir } from "node:os"
 import { Workspace } from "../services/Workspace.js"
 
 export const WorkspaceLive = Layer.sync(Workspace, () =>
-  Workspace.of({ cwd: process.cwd(), home: homedir(), env: process.env }))
+  Workspace.of({
+    cwd: process.cwd(),
+    home: homedir(),
+    env: process.env,
+    ...(process.argv[1] !== undefined ? { handoverPath: process.argv[1] } : {})
+  }))

@@ -46,4 +46,6 @@ export class Git extends Context.Tag("handover/Git")<Git, {
     base: string,
     scratchDir: string
   ) => Effect.Effect<{ readonly applies: boolean; readonly detail: string }, GitFailed>
+  /** The files under `path` (relative to the top level) that git tracks, as paths relative to the top level. */
+  readonly trackedFiles: (root: string, path: string) => Effect.Effect<ReadonlyArray<string>, GitFailed>
 }>() {}

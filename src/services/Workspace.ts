@@ -5,4 +5,6 @@ export class Workspace extends Context.Tag("handover/Workspace")<Workspace, {
   readonly cwd: string
   readonly home: string
   readonly env: Readonly<Record<string, string | undefined>>
+  /** The running handover's own script, which the hooks that install writes run first; absent where unknown. */
+  readonly handoverPath?: string
 }>() {}

@@ -77,6 +77,8 @@ export interface Agent {
   readonly launch: Launch | null
   /** What `install` writes into the repository for this tool. */
   readonly surfaces: (options: SurfaceOptions) => ReadonlyArray<Surface>
+  /** What the user must still do before the tool runs the hooks, said after install. */
+  readonly afterInstall?: string
 }
 
 /** The argv that starts the agent on an initial prompt, or null when it cannot take one. */

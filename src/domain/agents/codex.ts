@@ -331,5 +331,6 @@ export const codex: Agent = {
   hooks,
   transcript,
   launch: { program: "codex", promptFlags: [] },
-  surfaces: (options) => [commandHooks(codex.id, hooks, options)]
+  surfaces: (options) => [commandHooks(codex.id, hooks, options)],
+  afterInstall: "Codex runs project hooks only once you trust them: start codex here, open /hooks and trust the handover hooks"
 }

@@ -40,5 +40,6 @@ export const gemini: Agent = {
   hooks,
   transcript: null,
   launch: { program: "gemini", promptFlags: ["-i"] },
-  surfaces: (options) => [commandHooks(gemini.id, hooks, options)]
+  surfaces: (options) => [commandHooks(gemini.id, hooks, options)],
+  afterInstall: "Gemini CLI loads project hooks only in a trusted folder: trust this folder when gemini asks (or in /permissions)"
 }
