@@ -173,7 +173,7 @@ describe.concurrent("bad input", () => {
     const result = await repo.cli(["session-start", "--format"])
     expect(result.code).toBe(0)
     expect(result.stdout).toBe("")
-    expect(result.stderr).toContain("session-start --format needs a value (plain | claude | codex)")
+    expect(result.stderr).toContain("session-start --format needs a value (plain | claude | codex | gemini)")
   })
 
   it("capture with an empty --title: exit 1, no bundle", async (context) => {
