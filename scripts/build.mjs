@@ -22,6 +22,8 @@ const result = await build({
   legalComments: "none",
   write: false,
   define: { HANDOVER_VERSION: JSON.stringify(pkg.version) },
+  // jsonc-parser's "main" is a UMD build whose requires esbuild cannot follow; its "module" build bundles cleanly.
+  mainFields: ["module", "main"],
   logLevel: "warning"
 })
 const bundle = result.outputFiles[0].text

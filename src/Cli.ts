@@ -7,8 +7,12 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as HashMap from "effect/HashMap"
 import * as Option from "effect/Option"
+import { adaptersCommand } from "./commands/adapters.js"
 import { captureCommand } from "./commands/capture.js"
+import { disableCommand } from "./commands/disable.js"
+import { enableCommand } from "./commands/enable.js"
 import { initCommand } from "./commands/init.js"
+import { installCommand } from "./commands/install.js"
 import { inspectCommand } from "./commands/inspect.js"
 import { onEventCommand } from "./commands/onEvent.js"
 import { pendingCommand } from "./commands/pending.js"
@@ -28,6 +32,10 @@ const handover = Command.make("handover").pipe(
   // In the order DESIGN.md lists them: set-up, capture and the hooks, reading the store, then resuming.
   Command.withSubcommands([
     initCommand,
+    enableCommand,
+    installCommand,
+    disableCommand,
+    adaptersCommand,
     captureCommand,
     onEventCommand,
     sessionStartCommand,

@@ -3,6 +3,8 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import { agentById } from "../domain/agents/registry.js"
 import { defaultConfig } from "../domain/Config.js"
+import { storeDirName } from "../domain/StoreLayout.js"
+import { Git } from "../services/Git.js"
 import { Store } from "../services/Store.js"
 import { observeQuota } from "../workflows/Quota.js"
 import { adapterOptions, loadConfig, repoRoot, setOption } from "./common.js"
@@ -20,7 +22,16 @@ export const enableCommand = Command.make(
       // A new store's config names the adapters chosen now, so that later installs and status --probe follow them.
       const { choice, lines } = yield* installChosen(root, args).pipe(
         Effect.tap(({ choice }) =>
-          existed ? Effect.void : initStore({ ...defaultConfig, adapters: [...choice.ids] }))
+          existed ? Effect.void : initStore({ ...defaultConfig, adapters: [...choice.ids] })),
+        // A refused install changes nothing: not even the store it would have created.
+        Effect.tapError(() =>
+          existed
+            ? Effect.void
+            : Effect.flatMap(Git, (git) => git.trackedFiles(root, storeDirName)).pipe(
+              Effect.flatMap((tracked) => store.purge(root, tracked)),
+              Effect.ignore
+            )
+        )
       )
       const { config } = yield* loadConfig(root, args.set)
       const withQuota = choice.ids.filter((id) => agentById(id)?.quota !== null)

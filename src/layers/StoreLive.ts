@@ -517,7 +517,32 @@ export const StoreLive = Layer.effect(
         Effect.mapError(io(path, "read"))
       )
 
+    const purge = (root: string, keep: ReadonlyArray<string>) =>
+      Effect.gen(function*() {
+        const home = storeLayout(root).home
+        yield* guard(root, home)
+        const holdsKept = (rel: string) => keep.some((kept) => kept.startsWith(`${rel}/`))
+        const clear = (dir: string): Effect.Effect<void, StoreIoError> =>
+          Effect.gen(function*() {
+            const entries = yield* fs.readDirectory(dir).pipe(Effect.mapError(io(dir, "list")))
+            for (const name of entries) {
+              const path = `${dir}/${name}`
+              const rel = path.slice(root.length + 1)
+              if (keep.includes(rel)) continue
+              if (holdsKept(rel) && (yield* probe(path))._tag === "Present") yield* clear(path)
+              else yield* fs.remove(path, { recursive: true }).pipe(Effect.mapError(io(path, "remove")))
+            }
+          })
+        if ((yield* probe(home))._tag === "Missing") return
+        if (keep.length === 0) {
+          yield* fs.remove(home, { recursive: true }).pipe(Effect.mapError(io(home, "remove")))
+        } else {
+          yield* clear(home)
+        }
+      })
+
     return Store.of({
+      purge,
       appendEvent,
       readTail,
       isInitialised: (root) =>

@@ -106,4 +106,10 @@ export class Store extends Context.Tag("handover/Store")<Store, {
   readonly appendEvent: (root: string, line: string) => Effect.Effect<void, StoreIoError | StoreUnsafe>
   /** The last maxBytes of a file (a transcript), or none when it is missing or not a regular file. */
   readonly readTail: (path: string, maxBytes: number) => Effect.Effect<Option.Option<string>, StoreIoError>
+  /**
+   * Removes .handover/ but the files named in `keep` (relative to the top level: what git tracks there, such as a
+   * committed config.json) and the directories that hold them; .handover itself goes when nothing is kept. A link is
+   * removed itself, never followed.
+   */
+  readonly purge: (root: string, keep: ReadonlyArray<string>) => Effect.Effect<void, StoreIoError | StoreUnsafe>
 }>() {}

@@ -1,0 +1,134 @@
+import { spawnSync } from "node:child_process"
+import { readFile, symlink, writeFile } from "node:fs/promises"
+import { join } from "node:path"
+import { beforeAll, describe, expect, it } from "vitest"
+import { assertCliBuilt, snapshotTree, useRepo } from "../helpers/repo.js"
+import { expectCleanFailure, expectSuccess } from "../helpers/store.js"
+
+// enable and disable as a user runs them, on a repository that already has its own agent files: enable connects every
+// adapter asked for, twice is once, and disable --purge leaves the repository byte for byte as it was.
+
+beforeAll(() => assertCliBuilt())
+
+const usersClaudeSettings = `{
+  // the user's own settings, comments included
+  "model": "opus",
+  "hooks": {
+    "Stop": [{ "hooks": [{ "type": "command", "command": "echo done" }] }]
+  }
+}
+`
+const usersGeminiSettings = `{
+   /* Gemini allows comments */
+   "theme": "dark"
+}
+`
+const initial = {
+  "src/app.ts": "export const app = 1\n",
+  "AGENTS.md": "# Agents\n\nRun the tests before committing.\n",
+  ".claude/settings.local.json": usersClaudeSettings,
+  ".gemini/settings.json": usersGeminiSettings,
+  ".aider.conf.yml": "model: sonnet\nread:\n  - STYLE.md\n"
+}
+const everyAdapter = [
+  "claude", "codex", "gemini", "agents", "cursor", "windsurf", "continue", "cline", "copilot-instructions", "aider", "zed"
+]
+
+describe.concurrent("enable and disable", () => {
+  it("enable connects each adapter keeping the user's files, twice is once; disable --purge restores every byte", async (context) => {
+    const repo = await useRepo(context, { initial })
+    const before = await snapshotTree(repo.dir, [".git"])
+
+    const enabled = await repo.cli(["enable", "--all"])
+    expectSuccess(enabled)
+    expect(enabled.stdout).toContain(`Adapters: ${everyAdapter.join(", ")} (--all)`)
+    expect(enabled.stdout).toMatch(/Next: Codex runs project hooks only once you trust them/)
+    const claude = await readFile(join(repo.dir, ".claude/settings.local.json"), "utf8")
+    expect(claude).toContain("// the user's own settings, comments included")
+    expect(claude).toContain(`"command": "echo done"`)
+    expect(claude).toContain("session-start --format claude")
+    expect(await readFile(join(repo.dir, ".gemini/settings.json"), "utf8")).toContain("/* Gemini allows comments */")
+    expect(await readFile(join(repo.dir, ".aider.conf.yml"), "utf8")).toContain("CONVENTIONS.md")
+    expect(await readFile(join(repo.dir, "AGENTS.md"), "utf8")).toMatch(/^# Agents\n\nRun the tests before committing\.\n/)
+
+    const afterFirst = await snapshotTree(repo.dir, [".git", "state"])
+    const again = await repo.cli(["enable", "--all"])
+    expectSuccess(again)
+    expect(again.stdout).toContain("claude: present entry in hooks.Stop in .claude/settings.local.json")
+    expect(again.stdout).not.toMatch(/: added /)
+    expect(await snapshotTree(repo.dir, [".git", "state"])).toEqual(afterFirst)
+
+    const listed = JSON.parse((await repo.cli(["adapters", "--json"])).stdout) as {
+      adapters: ReadonlyArray<{ id: string; installed: boolean; kind: string }>
+    }
+    expect(listed.adapters.filter((adapter) => adapter.installed).map((adapter) => adapter.id)).toEqual(everyAdapter)
+
+    const disabled = await repo.cli(["disable", "--purge"])
+    expectSuccess(disabled)
+    expect(await snapshotTree(repo.dir, [".git"])).toEqual(before)
+  })
+
+  it("the hook command enable writes runs this handover, which logs the event", async (context) => {
+    const repo = await useRepo(context, { initial: { "a.txt": "a\n" } })
+    expectSuccess(await repo.cli(["enable", "--adapter", "claude"]))
+    const settings = JSON.parse(await readFile(join(repo.dir, ".claude/settings.local.json"), "utf8")) as {
+      hooks: Record<string, ReadonlyArray<{ hooks: ReadonlyArray<{ command: string }> }>>
+    }
+    const command = settings.hooks.Stop![0]!.hooks[0]!.command
+    // As Claude Code runs it: sh, the payload on stdin, a PATH without handover on it.
+    const ran = spawnSync("sh", ["-c", command], {
+      cwd: repo.dir,
+      env: { ...repo.env, PATH: `${process.env.PATH}`, OPENUSAGE_TELEMETRY_SOCKET: join(repo.base, "none.sock") },
+      input: JSON.stringify({ hook_event_name: "Stop", cwd: repo.dir, session_id: "s" }),
+      encoding: "utf8"
+    })
+    expect(ran.status, ran.stderr).toBe(0)
+    expect(ran.stdout).toBe("")
+    const log = await readFile(join(repo.dir, ".handover/state/events.log"), "utf8")
+    expect(JSON.parse(log.trim())).toMatchObject({ tool: "claude", event: "Stop", action: "skipped" })
+  })
+
+  it("a user's edit inside handover's block is kept by disable and reported; the rest is taken back", async (context) => {
+    const repo = await useRepo(context, { initial })
+    expectSuccess(await repo.cli(["enable", "--adapter", "agents", "--adapter", "claude"]))
+    const agentsMd = join(repo.dir, "AGENTS.md")
+    await writeFile(agentsMd, (await readFile(agentsMd, "utf8")).replace("handover pickup", "handover pickup # mine"))
+    const disabled = await repo.cli(["disable"])
+    expectSuccess(disabled)
+    expect(disabled.stdout).toMatch(/agents: kept managed block in AGENTS\.md/)
+    expect(await readFile(agentsMd, "utf8")).toContain("handover pickup # mine")
+    expect(await readFile(join(repo.dir, ".claude/settings.local.json"), "utf8")).toBe(usersClaudeSettings)
+    // Without --purge the store stays.
+    expect(spawnSync("test", ["-f", join(repo.dir, ".handover/config.json")]).status).toBe(0)
+  })
+
+  it("malformed JSON or a symlinked target: one line naming it, and nothing changed anywhere", async (context) => {
+    const repo = await useRepo(context, { initial: { ...initial, ".claude/settings.local.json": "{\n  \"hooks\": {\n  \"x\" 1\n}\n" } })
+    const before = await snapshotTree(repo.dir, [".git"])
+    const malformed = expectCleanFailure(await repo.cli(["enable", "--all"]), 1)
+    expect(malformed).toContain(".claude/settings.local.json")
+    expect(malformed).toMatch(/line 3, column \d+/)
+    expect(await snapshotTree(repo.dir, [".git"])).toEqual(before)
+
+    const linked = await useRepo(context, { initial: { "a.txt": "a\n" } })
+    await symlink(join(linked.base, "elsewhere.md"), join(linked.dir, "AGENTS.md"))
+    const beforeLinked = await snapshotTree(linked.dir, [".git"])
+    expect(expectCleanFailure(await linked.cli(["enable", "--adapter", "agents", "--adapter", "claude"]), 1)).toContain("AGENTS.md")
+    expect(await snapshotTree(linked.dir, [".git"])).toEqual(beforeLinked)
+  })
+
+  it("two enables at once make one consistent install", async (context) => {
+    const repo = await useRepo(context, { initial })
+    const both = await Promise.all([repo.cli(["enable", "--all"]), repo.cli(["enable", "--all"])])
+    for (const result of both) expectSuccess(result)
+    const claude = await readFile(join(repo.dir, ".claude/settings.local.json"), "utf8")
+    expect(claude.match(/session-start --format claude/g)).toHaveLength(1)
+    expect((await readFile(join(repo.dir, "AGENTS.md"), "utf8")).match(/handover:begin/g)).toHaveLength(1)
+  })
+
+  it("an unknown adapter is refused with the known ones; install needs an initialised store", async (context) => {
+    const repo = await useRepo(context, { initial: { "a.txt": "a\n" } })
+    expect(expectCleanFailure(await repo.cli(["enable", "--adapter", "clade"]), 1)).toMatch(/--adapter clade: no such adapter; known adapters: claude, codex/)
+    expect(expectCleanFailure(await repo.cli(["install", "--adapter", "claude"]), 1)).toContain("run handover enable")
+  })
+})
