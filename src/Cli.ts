@@ -18,6 +18,7 @@ import { onEventCommand } from "./commands/onEvent.js"
 import { pendingCommand } from "./commands/pending.js"
 import { pickupCommand } from "./commands/pickup.js"
 import { printConfigCommand } from "./commands/printConfig.js"
+import { renderCommand } from "./commands/render.js"
 import { sessionStartCommand } from "./commands/sessionStart.js"
 import { statusCommand } from "./commands/status.js"
 import { type FlagValues, findMissingFlagValue } from "./domain/CommandLine.js"
@@ -40,6 +41,7 @@ const handover = Command.make("handover").pipe(
     onEventCommand,
     sessionStartCommand,
     inspectCommand,
+    renderCommand,
     printConfigCommand,
     statusCommand,
     pendingCommand,

@@ -88,3 +88,14 @@ export const sessionStartOutput = (format: SessionStartFormat, context: string):
       return context
   }
 }
+
+/**
+ * The resume prompt `render` writes for one tool: what session-start would tell it, under a heading naming the tool,
+ * for pasting into a tool that has no hooks or for reading before starting one by hand.
+ */
+export const renderResumePrompt = (
+  bundle: Bundle,
+  storeHome: string,
+  target: { readonly id: string; readonly displayName: string }
+): string =>
+  `# Resume in ${target.displayName}: ${printableLine(bundle.title)}\n\n${renderResumeContext(bundle, storeHome, target.id)}\n`

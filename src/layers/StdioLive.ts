@@ -66,6 +66,17 @@ export const StdioLive = Layer.effect(
         const bytes = yield* fs.readFile(path).pipe(Effect.mapError((error) => invalid(error.message)))
         return Buffer.from(bytes).toString("utf8")
       })
-    return Stdio.of({ read: readProcessStdin, readFile, writeStdout })
+    const writeFile = (dir: string, name: string, text: string) => {
+      const path = `${dir}/${name}`
+      const temp = `${dir}/.${name}.${process.pid}.tmp`
+      return fs.makeDirectory(dir, { recursive: true }).pipe(
+        Effect.zipRight(fs.writeFileString(temp, text, { flag: "wx" })),
+        Effect.zipRight(fs.rename(temp, path)),
+        Effect.tapError(() => fs.remove(temp).pipe(Effect.ignore)),
+        Effect.mapError((error) => new InputInvalid({ what: path, reason: `could not write it (${error.message})` })),
+        Effect.as(path)
+      )
+    }
+    return Stdio.of({ read: readProcessStdin, readFile, writeFile, writeStdout })
   })
 )

@@ -563,6 +563,14 @@ export const StoreLive = Layer.effect(
       removeBundles,
       readState: (root, file) => readBounded(root, `${storeLayout(root).state}/${file}`, storeReadLimits.state),
       writeState: (root, file, text) => writeAtomic(root, `${storeLayout(root).state}/${file}`, text),
+      writeRendered: (root, name, text) =>
+        Effect.gen(function*() {
+          const layout = storeLayout(root)
+          yield* makeDir(root, layout.rendered, privateDir)
+          const path = `${layout.rendered}/${name}`
+          yield* writeAtomic(root, path, text)
+          return path
+        }),
       streamPatch: (root, id) =>
         Stream.unwrap(Effect.map(checkedPatch(root, id), (path) =>
           Option.match(path, {

@@ -29,6 +29,8 @@ export class Stdio extends Context.Tag("handover/Stdio")<Stdio, {
    * and at most maxBytes; anything else is an InputInvalid that says why.
    */
   readonly readFile: (path: string, maxBytes: number) => Effect.Effect<string, InputInvalid>
+  /** Writes a file into a directory named on the command line (created when missing), atomically. */
+  readonly writeFile: (dir: string, name: string, text: string) => Effect.Effect<string, InputInvalid>
   /** Copies bytes to stdout unchanged (a patch is not necessarily UTF-8). */
   readonly writeStdout: <E>(bytes: Stream.Stream<Uint8Array, E>) => Effect.Effect<void, E>
 }>() {}

@@ -98,6 +98,8 @@ export class Store extends Context.Tag("handover/Store")<Store, {
   readonly readState: (root: string, file: StateFile) => Effect.Effect<Option.Option<string>, StoreIoError | StoreUnsafe>
   /** Atomic replace of a private state file (0600). */
   readonly writeState: (root: string, file: StateFile, text: string) => Effect.Effect<void, StoreIoError | StoreUnsafe>
+  /** Atomic replace of a file in rendered/ (0600), the directory created when missing; returns its path. */
+  readonly writeRendered: (root: string, name: string, text: string) => Effect.Effect<string, StoreIoError | StoreUnsafe>
   /** The raw bytes of a bundle's workspace.patch. */
   readonly streamPatch: (root: string, id: string) => Stream.Stream<Uint8Array, StoreIoError | StoreUnsafe>
   /** Size and sha256 of a bundle's workspace.patch, to check it against bundle.json; none when it is missing. */

@@ -126,6 +126,24 @@ describe.concurrent("enable and disable", () => {
     expect((await readFile(join(repo.dir, "AGENTS.md"), "utf8")).match(/handover:begin/g)).toHaveLength(1)
   })
 
+  it("render writes a resume prompt per installed tool from the current bundle, or into --out for the ones named", async (context) => {
+    const repo = await useRepo(context, { initial: { "a.txt": "a\n" } })
+    expectSuccess(await repo.cli(["enable", "--adapter", "claude", "--adapter", "cursor"]))
+    await writeFile(join(repo.dir, "a.txt"), "changed\n")
+    expectSuccess(await repo.cli(["capture", "--title", "Fix the parser", "--next-step", "Run the tests"]))
+    const rendered = await repo.cli(["render"])
+    expectSuccess(rendered)
+    for (const [id, name] of [["claude", "Claude Code"], ["cursor", "Cursor"]] as const) {
+      const text = await readFile(join(repo.dir, ".handover/rendered", `${id}.md`), "utf8")
+      expect(text).toMatch(new RegExp(`^# Resume in ${name}: Fix the parser\n`))
+      expect(text).toContain("1. Run the tests")
+      expect(text).toContain(`handover pickup --target ${id}`)
+    }
+    const out = join(repo.base, "prompts")
+    expectSuccess(await repo.cli(["render", "--out", out, "--adapter", "gemini"]))
+    expect(await readFile(join(out, "gemini.md"), "utf8")).toContain("handover pickup --target gemini")
+  })
+
   it("an unknown adapter is refused with the known ones; install needs an initialised store", async (context) => {
     const repo = await useRepo(context, { initial: { "a.txt": "a\n" } })
     expect(expectCleanFailure(await repo.cli(["enable", "--adapter", "clade"]), 1)).toMatch(/--adapter clade: no such adapter; known adapters: claude, codex/)
