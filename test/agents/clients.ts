@@ -143,7 +143,7 @@ export const useAgentWorld = async (context: TestCleanup, openusage: FakeDaemonS
 const tail = (text: string, lines: number) => text.trimEnd().split("\n").slice(-lines).join("\n")
 
 /** Throws, with the end of the client's stderr and stdout, unless the run exited 0 and reached the model. */
-export const expectCompletedTurn = (turn: ClientRun): void => {
+const expectCompletedTurn = (turn: ClientRun): void => {
   const { code, signal } = turn.result
   const problem = code === 124 || code === 137
     ? `was stopped after ${clientRunSeconds} s`
@@ -158,16 +158,40 @@ export const expectCompletedTurn = (turn: ClientRun): void => {
   )
 }
 
+/** One headless turn that must complete: a run that fails throws with the client's own words. */
+export const completedTurn = async (world: AgentWorld, client: AgentClient, prompt: string): Promise<ClientRun> => {
+  const turn = await world.runTurn(client, prompt)
+  expectCompletedTurn(turn)
+  return turn
+}
+
+/** Gemini CLI's hook settings running `command` on each named event (its timeouts are in milliseconds). */
+export const geminiHookSettings = (commandByEvent: Readonly<Record<string, string>>) => ({
+  hooks: Object.fromEntries(
+    Object.entries(commandByEvent).map(([event, command]) => [
+      event,
+      [{ matcher: "*", hooks: [{ name: "handover", type: "command", command, timeout: 10_000 }] }]
+    ])
+  )
+})
+
+/** A hook command that does nothing, successfully, where handover is not installed. */
+const handoverCommand = (args: string) => `command -v handover >/dev/null 2>&1 && handover ${args} || true`
+
 /**
- * Writes the handover hooks into the repository by hand, exactly as README's "Connecting the agents" shows. The one
- * place to swap for `handover enable --adapter <client>` once it exists.
+ * Writes the handover hooks into the repository by hand: for Claude Code and Codex exactly as README's "Connecting the
+ * agents" shows; for Gemini CLI its events (BeforeAgent when a prompt is submitted, AfterAgent when the turn ends). The
+ * one place to swap for `handover enable --adapter <client>` once it exists.
  */
-export const connectByHand = async (repo: Repo, client: "claude" | "codex"): Promise<void> => {
-  const hook = (command: string, timeout: number) => ({
-    type: "command",
-    command: `command -v handover >/dev/null 2>&1 && handover ${command} || true`,
-    timeout
-  })
+export const connectByHand = async (repo: Repo, client: AgentClient): Promise<void> => {
+  if (client === "gemini") {
+    return writeJson(join(repo.dir, ".gemini", "settings.json"), geminiHookSettings({
+      SessionStart: handoverCommand("session-start --format gemini"),
+      BeforeAgent: handoverCommand("on-event --tool gemini"),
+      AfterAgent: handoverCommand("on-event --tool gemini")
+    }))
+  }
+  const hook = (args: string, timeout: number) => ({ type: "command", command: handoverCommand(args), timeout })
   const hooks = {
     hooks: {
       SessionStart: [{ matcher: "startup|resume|clear|compact", hooks: [hook(`session-start --format ${client}`, 10)] }],
