@@ -1,8 +1,7 @@
 import { chmod, mkdir, writeFile } from "node:fs/promises"
 import { dirname, join } from "node:path"
 import { type FakeDaemonScenario, startFakeDaemon } from "../helpers/fakeDaemon.js"
-import { initialisedRepo } from "../helpers/hooks.js"
-import { cliPath, type Repo, run, type RunResult, type TestCleanup, writeFileIn } from "../helpers/repo.js"
+import { cliPath, makeRepo, type Repo, run, type RunResult, type TestCleanup, writeFileIn } from "../helpers/repo.js"
 import { type AgentClient, clientBinary } from "./installedClients.js"
 import { type ModelRequest, startModelStandIn } from "./modelStandIn.js"
 
@@ -104,11 +103,15 @@ const makeHandoverShim = async (base: string): Promise<string> => {
 }
 
 /**
- * A world for one test: an initialised repository with an uncommitted edit, the openusage stand-in serving
- * `openusage`, and the model stand-in; all of it is shut down and removed when the test finishes.
+ * A world for one test: a repository with an uncommitted edit and no handover in it yet (`connect` enables it), the
+ * openusage stand-in serving `openusage`, and the model stand-in; all of it is shut down and removed when the test
+ * finishes.
  */
 export const useAgentWorld = async (context: TestCleanup, openusage: FakeDaemonScenario): Promise<AgentWorld> => {
-  const repo = await initialisedRepo()
+  const repo = await makeRepo({
+    initial: { "src/cart.ts": "export const total = (subtotal: number) => subtotal\n", "README.md": "# shop\n" }
+  })
+  await repo.write("src/cart.ts", "export const total = (subtotal: number, discount: number) => subtotal - discount\n")
   context.onTestFinished(() => repo.cleanup())
   const daemon = await startFakeDaemon(openusage)
   context.onTestFinished(() => daemon.close())
@@ -175,31 +178,13 @@ export const geminiHookSettings = (commandByEvent: Readonly<Record<string, strin
   )
 })
 
-/** A hook command that does nothing, successfully, where handover is not installed. */
-const handoverCommand = (args: string) => `command -v handover >/dev/null 2>&1 && handover ${args} || true`
-
 /**
- * Writes the handover hooks into the repository by hand: for Claude Code and Codex exactly as README's "Connecting the
- * agents" shows; for Gemini CLI its events (BeforeAgent when a prompt is submitted, AfterAgent when the turn ends). The
- * one place to swap for `handover enable --adapter <client>` once it exists.
+ * Connects the client as a user does: `handover enable --adapter <client>` in the repository, which writes the client's
+ * hooks (they run the handover that ran enable). Fails the test with handover's stderr when enable fails.
  */
-export const connectByHand = async (repo: Repo, client: AgentClient): Promise<void> => {
-  if (client === "gemini") {
-    return writeJson(join(repo.dir, ".gemini", "settings.json"), geminiHookSettings({
-      SessionStart: handoverCommand("session-start --format gemini"),
-      BeforeAgent: handoverCommand("on-event --tool gemini"),
-      AfterAgent: handoverCommand("on-event --tool gemini")
-    }))
-  }
-  const hook = (args: string, timeout: number) => ({ type: "command", command: handoverCommand(args), timeout })
-  const hooks = {
-    hooks: {
-      SessionStart: [{ matcher: "startup|resume|clear|compact", hooks: [hook(`session-start --format ${client}`, 10)] }],
-      UserPromptSubmit: [{ hooks: [hook(`on-event --tool ${client}`, 30)] }],
-      Stop: [{ hooks: [hook(`on-event --tool ${client}`, 30)] }]
-    }
-  }
-  await writeJson(join(repo.dir, client === "claude" ? ".claude/settings.local.json" : ".codex/hooks.json"), hooks)
+export const connect = async (repo: Repo, client: AgentClient): Promise<void> => {
+  const enabled = await repo.cli(["enable", "--adapter", client])
+  if (enabled.code !== 0) throw new Error(`handover enable --adapter ${client} exited ${enabled.code}: ${enabled.stderr}`)
 }
 
 const recordOf = (value: unknown): Record<string, unknown> =>

@@ -11,6 +11,12 @@ const events: HookSurface["events"] = [
   { native: "AfterAgent", canonical: "Stop", matcher: "*" }
 ]
 
+/**
+ * Gemini CLI puts a SessionStart hook's context in front of the prompt it hands to BeforeAgent, as
+ * `<hook_context>…</hook_context>`: that is handover's own text, not what the person asked.
+ */
+const withoutHookContext = (prompt: string): string => prompt.replace(/^\s*<hook_context>[\s\S]*?<\/hook_context>\s*/, "")
+
 /** Event names no other tool uses. */
 const ownEvents = new Set(["BeforeAgent", "AfterAgent"])
 
@@ -23,10 +29,12 @@ const hooks: HookSurface = {
   recognises: (payload: HookPayload) =>
     payload.prompt_response !== undefined || ownEvents.has(payload.hook_event_name ?? ""),
   // AfterAgent carries the turn's final reply as prompt_response.
-  canonicalPayload: ({ prompt_response, ...payload }) =>
-    prompt_response === undefined || payload.last_assistant_message !== undefined
-      ? payload
-      : { ...payload, last_assistant_message: prompt_response }
+  canonicalPayload: ({ prompt_response, ...payload }) => {
+    const own = payload.prompt === undefined ? payload : { ...payload, prompt: withoutHookContext(payload.prompt) }
+    return prompt_response === undefined || own.last_assistant_message !== undefined
+      ? own
+      : { ...own, last_assistant_message: prompt_response }
+  }
 }
 
 export const gemini: Agent = {

@@ -60,6 +60,14 @@ describe("gemini hook calls", () => {
     })
   })
 
+  it("take the session-start context Gemini CLI puts before the prompt out of the prompt", () => {
+    const prompt = "<hook_context>A handover is pending in this repository: …</hook_context>\n\nGo on with the cart"
+    expect(canonicalPayload("gemini", { hook_event_name: "BeforeAgent", prompt }).prompt).toBe("Go on with the cart")
+    expect(canonicalPayload("gemini", { hook_event_name: "BeforeAgent", prompt: "Fix <hook_context>" }).prompt).toBe(
+      "Fix <hook_context>"
+    )
+  })
+
   it("leave other tools' names alone: AfterAgent means nothing to Claude Code", () => {
     expect(resolveHookContext({ flagTool: "claude", flagEvent: "AfterAgent", payload: {} }).event).toBe("AfterAgent")
   })
