@@ -6,7 +6,7 @@ import { storeDirName } from "../domain/StoreLayout.js"
 import { Git } from "../services/Git.js"
 import { Store } from "../services/Store.js"
 import { Surfaces } from "../services/Surfaces.js"
-import { reportLines } from "../workflows/Install.js"
+import { refuseCommittedManifest, reportLines } from "../workflows/Install.js"
 import { repoRoot } from "./common.js"
 
 const options = {
@@ -24,6 +24,7 @@ export const disableCommand = Command.make("disable", options, (args) =>
     const root = yield* repoRoot
     const store = yield* Store
     const surfaces = yield* Surfaces
+    yield* refuseCommittedManifest(root)
     const report = yield* store.withLock(
       root,
       "disable",

@@ -1,15 +1,26 @@
 import * as Command from "@effect/cli/Command"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { agentById } from "../domain/agents/registry.js"
 import { defaultConfig } from "../domain/Config.js"
 import { storeDirName } from "../domain/StoreLayout.js"
 import { Git } from "../services/Git.js"
 import { Store } from "../services/Store.js"
+import { Surfaces } from "../services/Surfaces.js"
 import { observeQuota } from "../workflows/Quota.js"
 import { adapterOptions, loadConfig, repoRoot, setOption } from "./common.js"
 import { initStore } from "./init.js"
 import { installChosen, sharedOption } from "./install.js"
+
+/** Removes a store that holds neither a config nor an install record, keeping what git tracks there. */
+const removeEmptyStore = (root: string) =>
+  Effect.gen(function*() {
+    const store = yield* Store
+    const installed = yield* (yield* Surfaces).installed(root)
+    if ((yield* store.isInitialised(root)) || Option.isSome(installed)) return
+    yield* store.purge(root, yield* (yield* Git).trackedFiles(root, storeDirName))
+  }).pipe(Effect.ignore)
 
 export const enableCommand = Command.make(
   "enable",
@@ -20,18 +31,17 @@ export const enableCommand = Command.make(
       const store = yield* Store
       const existed = yield* store.isInitialised(root)
       // A new store's config names the adapters chosen now, so that later installs and status --probe follow them.
-      const { choice, lines } = yield* installChosen(root, args).pipe(
-        Effect.tap(({ choice }) =>
-          existed ? Effect.void : initStore({ ...defaultConfig, adapters: [...choice.ids] })),
-        // A refused install changes nothing: not even the store it would have created.
-        Effect.tapError(() =>
+      const { choice, created, lines } = yield* installChosen(root, args).pipe(
+        Effect.flatMap((installed) =>
           existed
-            ? Effect.void
-            : Effect.flatMap(Git, (git) => git.trackedFiles(root, storeDirName)).pipe(
-              Effect.flatMap((tracked) => store.purge(root, tracked)),
-              Effect.ignore
-            )
-        )
+            ? Effect.succeed({ ...installed, created: false })
+            : Effect.map(initStore({ ...defaultConfig, adapters: [...installed.choice.ids] }), ({ created }) => ({
+              ...installed,
+              created
+            }))
+        ),
+        // A refused install changes nothing: not even the empty store it made, unless another enable filled it since.
+        Effect.tapError(() => existed ? Effect.void : removeEmptyStore(root))
       )
       const { config } = yield* loadConfig(root, args.set)
       const withQuota = choice.ids.filter((id) => agentById(id)?.quota !== null)
@@ -42,7 +52,7 @@ export const enableCommand = Command.make(
           observations[0]?.[1]._tag === "Unavailable" ? observations[0][1].reason : "not asked"
         }); until it does, capture by hand with handover capture`
       yield* Console.log([
-        existed ? `${root}/.handover is already initialised.` : `Initialised ${root}/.handover.`,
+        created ? `Initialised ${root}/.handover.` : `${root}/.handover is already initialised.`,
         ...lines,
         daemon
       ].join("\n"))

@@ -61,6 +61,15 @@ export class StoreNotInitialised extends Data.TaggedError("StoreNotInitialised")
   }
 }
 
+/** installed.json that git tracks came with the repository: disable would restore whatever text it claims. */
+export class ManifestCommitted extends Data.TaggedError("ManifestCommitted")<{
+  readonly path: string
+}> {
+  override get message() {
+    return `${this.path} is committed in this repository, and handover trusts only the install record it wrote itself; untrack it (git rm --cached) and check what it says before enabling or disabling`
+  }
+}
+
 export class ConfigInvalid extends Data.TaggedError("ConfigInvalid")<{
   readonly source: string
   readonly field: string

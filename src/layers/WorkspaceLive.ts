@@ -7,5 +7,6 @@ export const WorkspaceLive = Layer.sync(Workspace, () =>
     cwd: process.cwd(),
     home: homedir(),
     env: process.env,
+    nodePath: process.execPath,
     ...(process.argv[1] !== undefined ? { handoverPath: process.argv[1] } : {})
   }))

@@ -7,4 +7,6 @@ export class Workspace extends Context.Tag("handover/Workspace")<Workspace, {
   readonly env: Readonly<Record<string, string | undefined>>
   /** The running handover's own script, which the hooks that install writes run first; absent where unknown. */
   readonly handoverPath?: string
+  /** The node running handover, which those hooks run it with. */
+  readonly nodePath?: string
 }>() {}

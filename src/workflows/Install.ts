@@ -2,6 +2,9 @@ import * as Effect from "effect/Effect"
 import { agentById, allAgents } from "../domain/agents/registry.js"
 import type { FoundTool } from "../domain/AdapterChoice.js"
 import type { ReportItem } from "../domain/Install.js"
+import { ManifestCommitted } from "../domain/errors.js"
+import { storeLayout } from "../domain/StoreLayout.js"
+import { Git } from "../services/Git.js"
 import { Machine } from "../services/Machine.js"
 import { Store } from "../services/Store.js"
 import { Surfaces } from "../services/Surfaces.js"
@@ -27,12 +30,28 @@ export const installAdapters = (root: string, ids: ReadonlyArray<string>, shared
     const workspace = yield* Workspace
     const store = yield* Store
     const surfaces = yield* Surfaces
-    const options = { handoverPath: workspace.handoverPath ?? null, shared }
+    const options = {
+      handoverPath: workspace.handoverPath ?? null,
+      shared,
+      ...(workspace.nodePath === undefined ? {} : { nodePath: workspace.nodePath })
+    }
     const requests = ids.flatMap((id) => {
       const agent = agentById(id)
       return agent === undefined ? [] : [{ adapter: id, surfaces: agent.surfaces(options) }]
     })
+    yield* refuseCommittedManifest(root)
     return yield* store.withLock(root, "install", surfaces.install(root, requests))
+  })
+
+/**
+ * Refuses an install record that git tracks: a cloned repository could commit one that makes disable "restore" its
+ * own text into the user's files, or delete files as if handover had created them.
+ */
+export const refuseCommittedManifest = (root: string) =>
+  Effect.gen(function*() {
+    const path = storeLayout(root).installed
+    const tracked = yield* (yield* Git).trackedFiles(root, path.slice(root.length + 1))
+    if (tracked.length > 0) return yield* new ManifestCommitted({ path })
   })
 
 /** What the user must still do for the tools just connected. */

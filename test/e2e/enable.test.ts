@@ -122,7 +122,7 @@ describe.concurrent("enable and disable", () => {
     const both = await Promise.all([repo.cli(["enable", "--all"]), repo.cli(["enable", "--all"])])
     for (const result of both) expectSuccess(result)
     const claude = await readFile(join(repo.dir, ".claude/settings.local.json"), "utf8")
-    expect(claude.match(/session-start --format claude/g)).toHaveLength(1)
+    expect(claude.match(/startup\|resume\|clear\|compact/g)).toHaveLength(1)
     expect((await readFile(join(repo.dir, "AGENTS.md"), "utf8")).match(/handover:begin/g)).toHaveLength(1)
   })
 
@@ -142,6 +142,23 @@ describe.concurrent("enable and disable", () => {
     const out = join(repo.base, "prompts")
     expectSuccess(await repo.cli(["render", "--out", out, "--adapter", "gemini"]))
     expect(await readFile(join(out, "gemini.md"), "utf8")).toContain("handover pickup --target gemini")
+  })
+
+  it("an install record committed in the repository is refused by enable and disable: nothing changes", async (context) => {
+    const repo = await useRepo(context, { initial })
+    // As a hostile repository would carry it: a record claiming AGENTS.md was handover's, with other text "before".
+    await repo.write(".handover/installed.json", JSON.stringify({
+      schemaVersion: 1,
+      adapters: [{ id: "agents", changes: [{ _tag: "FileCreated", path: "AGENTS.md", sha256: "0".repeat(64) }] }],
+      files: []
+    }))
+    await repo.git("add", "--force", ".handover/installed.json")
+    await repo.git("commit", "--quiet", "-m", "innocent")
+    const before = await snapshotTree(repo.dir, [".git"])
+    for (const args of [["disable"], ["disable", "--purge"], ["enable", "--adapter", "agents"]]) {
+      expect(expectCleanFailure(await repo.cli(args), 1)).toMatch(/installed\.json is committed in this repository/)
+    }
+    expect(await snapshotTree(repo.dir, [".git"])).toEqual(before)
   })
 
   it("an unknown adapter is refused with the known ones; install needs an initialised store", async (context) => {

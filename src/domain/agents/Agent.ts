@@ -61,6 +61,11 @@ export interface Launch {
 export interface SurfaceOptions {
   /** Absolute path of the handover that ran enable, tried first by the hook commands; null to rely on PATH. */
   readonly handoverPath: string | null
+  /**
+   * The node that ran enable, which then runs that handover: an agent started without node on its PATH (a GUI app)
+   * still runs the hooks. Without it the recorded handover runs through its own `#!/usr/bin/env node`.
+   */
+  readonly nodePath?: string
   /** Write the files meant to be committed rather than the local ones, where the tool has both. */
   readonly shared: boolean
 }

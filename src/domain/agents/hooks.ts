@@ -12,10 +12,16 @@ export const shellQuote = (word: string): string =>
  * nothing. The agent's PATH may differ from the shell that ran enable (a GUI app, a version manager), so it tries the
  * handover that ran enable first, then `handover` on PATH. Whatever the agent writes on stdin goes to handover (exec).
  */
-export const hookCommand = (handoverPath: string | null, args: ReadonlyArray<string>): string => {
+export const hookCommand = (handoverPath: string | null, args: ReadonlyArray<string>, nodePath?: string): string => {
+  const quotedArgs = args.map(shellQuote).join(" ")
   const lookUp = `h=$(command -v handover) && [ -x "$h" ] || exit 0`
-  const find = handoverPath === null ? lookUp : `h=${shellQuote(handoverPath)}; [ -x "$h" ] || ${lookUp}`
-  return `${find}; exec "$h" ${args.map(shellQuote).join(" ")}`
+  if (handoverPath === null) return `${lookUp}; exec "$h" ${quotedArgs}`
+  const recorded = `h=${shellQuote(handoverPath)}; `
+  // With the node that ran enable: the recorded script runs even where no node is on the agent's PATH.
+  const withNode = nodePath === undefined
+    ? ""
+    : `n=${shellQuote(nodePath)}; [ -f "$h" ] && [ -x "$n" ] && exec "$n" "$h" ${quotedArgs}; `
+  return `${recorded}${withNode}[ -x "$h" ] || ${lookUp}; exec "$h" ${quotedArgs}`
 }
 
 /** How long the tool may wait for each hook: session-start only reads the store, on-event may capture a bundle. */
@@ -31,7 +37,7 @@ export const commandHooks = (toolId: string, hooks: HookSurface, options: Surfac
     const handler = {
       ...hooks.handlerFields,
       type: "command",
-      command: hookCommand(options.handoverPath, args),
+      command: hookCommand(options.handoverPath, args, options.nodePath),
       timeout: hooks.timeoutUnit === "seconds" ? seconds : seconds * 1000
     }
     return { at: ["hooks", native], value: matcher === undefined ? { hooks: [handler] } : { matcher, hooks: [handler] } }

@@ -69,6 +69,19 @@ describe("hookCommand", () => {
     expect(run(hookCommand(plain, args), [onPathDir]).stdout).toBe("on-path\non-event\n--tool\nclaude\n")
   })
 
+  it("with the node that ran enable, runs the recorded script through it: no node on the agent's PATH is needed", () => {
+    const node = stubIn("node dir", "node", "node")
+    const script = join(scratch, "script dir", "handover.js")
+    mkdirSync(dirname(script), { recursive: true })
+    writeFileSync(script, "the CLI, not executable by itself\n")
+    const result = run(hookCommand(script, args, node), [], "{}")
+    expect(result.stdout).toBe(`node\n${script}\non-event\n--tool\nclaude\n{}`)
+    // A node that is gone since falls back as before: the recorded handover, then handover on PATH.
+    const gone = join(scratch, "no-node", "node")
+    expect(run(hookCommand(recorded, args, gone), [onPathDir]).stdout).toBe("recorded\non-event\n--tool\nclaude\n")
+    expect(run(hookCommand(script, args, gone), [onPathDir]).stdout).toBe("on-path\non-event\n--tool\nclaude\n")
+  })
+
   it("passes arguments that need quoting through unchanged", () => {
     const result = run(hookCommand(recorded, ["capture", "--title", `it's "a" $HOME; rm -rf /`]))
     expect(result.stdout).toBe(`recorded\ncapture\n--title\nit's "a" $HOME; rm -rf /\n`)
