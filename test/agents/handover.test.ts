@@ -34,13 +34,17 @@ const theAutomaticCapture = async (repo: Repo, tool: AgentClient): Promise<strin
 
 
 
-describe.each([
-  { client: "claude" as const, nearlySpent: claudeSnapshot({ fiveHour: 95 }) },
-  { client: "codex" as const, nearlySpent: codexSnapshot({ primary: 95 }) },
-  { client: "gemini" as const, nearlySpent: geminiSnapshot({ quota: 95 }) }
-])("$client through the hooks handover enable writes", ({ client, nearlySpent }) => {
+/** What openusage reports for each client whose quota it knows, this much used. */
+const quotaAt: Record<"claude" | "codex" | "gemini", (percent: number) => UsageSnapshot> = {
+  claude: (percent) => claudeSnapshot({ fiveHour: percent }),
+  codex: (percent) => codexSnapshot({ primary: percent }),
+  gemini: (percent) => geminiSnapshot({ quota: percent })
+}
+const sources = ["claude", "codex", "gemini"] as const
+
+describe.each(sources.map((client) => ({ client })))("$client through the hooks handover enable writes", ({ client }) => {
   it("captures once when its quota is at 95%, and tells its next session that a handover is pending", async (context) => {
-    const world = await useAgentWorld(context, openusageServing(nearlySpent))
+    const world = await useAgentWorld(context, openusageServing(quotaAt[client](95)))
     await connect(world.repo, client)
 
     const first = await completedTurn(world, client, firstPrompt)
@@ -53,6 +57,26 @@ describe.each([
     expect(resumeContext).toContain(`(bundle ${id})`)
     expect(resumeContext).toContain(firstPrompt)
     // Still the same quota window: the next session's own hooks do not capture again.
+    expect(await bundleIds(world.repo.dir)).toEqual([id])
+  })
+})
+
+// Every source tool's capture resumed by every other target tool (the same tool's next session is the test above).
+describe.each(sources.map((source) => ({ source })))("a capture through $source's real hooks", ({ source }) => {
+  const targets = sources.filter((target) => target !== source)
+  it(`reaches the next real session of ${targets.join(" and ")}, which capture nothing of their own`, async (context) => {
+    const world = await useAgentWorld(
+      context,
+      openusageServing(...sources.map((client) => quotaAt[client](client === source ? 95 : 10)))
+    )
+    for (const client of sources) await connect(world.repo, client)
+    await completedTurn(world, source, firstPrompt)
+    const id = await theAutomaticCapture(world.repo, source)
+    for (const target of targets) {
+      const [resumeContext] = pendingHandoverContexts(await completedTurn(world, target, "Take over the work here"))
+      expect(resumeContext, `${source} → ${target}`).toContain(`(bundle ${id})`)
+      expect(resumeContext, `${source} → ${target}`).toContain(firstPrompt)
+    }
     expect(await bundleIds(world.repo.dir)).toEqual([id])
   })
 })
