@@ -4,6 +4,7 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
+import { agentById } from "../domain/agents/registry.js"
 import { newestFirst } from "../domain/Bundle.js"
 import type { HandoverConfig } from "../domain/Config.js"
 import { describeReading } from "../domain/Quota.js"
@@ -34,7 +35,8 @@ const describeMemory = (memory: TriggerMemory): string => {
 
 /** Daemon health and each configured tool's quota, as on-event would read them now. */
 const probeDaemon = (config: HandoverConfig) =>
-  Effect.map(observeQuota(config, config.adapters), ({ connection, health, observations }) => ({
+  // Guidance-only adapters have no quota to ask about.
+  Effect.map(observeQuota(config, config.adapters.filter((id) => agentById(id)?.quota !== null)), ({ connection, health, observations }) => ({
     socketPath: connection.socketPath,
     health: health === null ? null : { daemonVersion: health.daemon_version ?? null, apiVersion: health.api_version },
     tools: observations.map(([tool, observation]) => ({

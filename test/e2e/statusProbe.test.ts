@@ -48,6 +48,10 @@ describe("status --probe", () => {
       report.probe.tools.find((entry) => entry.tool === tool)?.observation.reading?.percent
     expect(percentOf("claude")).toBe(42)
     expect(percentOf("codex")).toBe(77)
+
+    // Guidance-only adapters (AGENTS.md, Windsurf's rules) have no quota: the probe does not list them.
+    const withGuidance = await repo.cli(["status", "--probe", "--json", "--set", "adapters=claude,agents,windsurf"], { env })
+    expect((JSON.parse(withGuidance.stdout) as ProbeReport).probe.tools.map((entry) => entry.tool)).toEqual(["claude"])
   })
 
   it("still exits 0 and says the daemon is unavailable when there is none", async () => {
