@@ -44,7 +44,12 @@ export const StopFields = {
 /** Fields under another name than the Claude Code shape's, which their tool's adapter maps. */
 export const NativeFields = {
   /** The turn's final reply, at the end of a turn (AfterAgent). */
-  prompt_response: lenient(Schema.String)
+  prompt_response: lenient(Schema.String),
+  /** Copilot CLI's camelCase session_id and transcript_path. */
+  sessionId: lenient(Schema.String),
+  transcriptPath: lenient(Schema.NullOr(Schema.String)),
+  /** Cursor's session id. */
+  conversation_id: lenient(Schema.String)
 }
 
 // One struct for every event: the event name may be missing or unknown, so a union keyed on it would not help.

@@ -103,6 +103,19 @@ describe("session-start with a pending handover", () => {
     }
   })
 
+  it("copilot: a top-level additionalContext, the only SessionStart output Copilot CLI hands to the model", async () => {
+    const repo = await repoForTest()
+    await capture(repo)
+    const result = await repo.cli(["session-start", "--format", "copilot"], {
+      stdin: JSON.stringify({ sessionId: "copilot-session", cwd: repo.dir, source: "new", timestamp: Date.now() })
+    })
+    expect(result.code, result.stderr).toBe(0)
+    const document = JSON.parse(result.stdout) as { additionalContext: string }
+    expect(Object.keys(document)).toEqual(["additionalContext"])
+    expect(document.additionalContext).toContain(title)
+    expect(document.additionalContext).toContain("handover pickup --target copilot")
+  })
+
   it("a bundle captured for codex is offered to codex, not to claude", async () => {
     const repo = await repoForTest()
     await capture(repo, ["--target", "codex"])

@@ -34,9 +34,23 @@ export interface NativeHookEvent {
 
 /**
  * What a SessionStart hook prints so that the tool hands the text to the model: `hookSpecificOutput` is
- * `{"hookSpecificOutput":{"hookEventName":"SessionStart","additionalContext":…}}`.
+ * `{"hookSpecificOutput":{"hookEventName":"SessionStart","additionalContext":…}}`, `additionalContext` a top-level
+ * `{"additionalContext":…}` (Copilot CLI), `additional_context` the same in snake case (Cursor).
  */
-export type SessionStartOutput = "hookSpecificOutput"
+export type SessionStartOutput = "hookSpecificOutput" | "additionalContext" | "additional_context"
+
+/**
+ * How the hook config is laid out. `settingsGroups`: entries added to a settings file the user may own too, each a
+ * group `{matcher?, hooks: [handler]}` (Claude Code and its copies). `versionedFile`: a file of handover's own,
+ * `{"version":1,"hooks":{event: [handler]}}`, handlers without a group (Copilot CLI, Cursor).
+ */
+export type HookConfigLayout = "settingsGroups" | "versionedFile"
+
+/** The keys of a hook handler object, which tools name differently. */
+export interface HandlerKeys {
+  readonly command: "command" | "bash"
+  readonly timeout: "timeout" | "timeoutSec"
+}
 
 export interface HookSurface {
   /** The hook config, relative to the git top level; `shared` asks for the file meant to be committed. */
@@ -45,6 +59,10 @@ export interface HookSurface {
   readonly timeoutUnit: "seconds" | "milliseconds"
   /** Extra fields of the hook handler object beside type, command and timeout. */
   readonly handlerFields: Readonly<Record<string, string>>
+  readonly layout: HookConfigLayout
+  readonly handlerKeys: HandlerKeys
+  /** Whether the payload names its event; where not, the hook command passes `--event`. */
+  readonly payloadNamesEvent: boolean
   readonly sessionStartOutput: SessionStartOutput
   /** Whether a payload can only have come from this tool (for hooks installed without --tool). */
   readonly recognises: (payload: HookPayload) => boolean

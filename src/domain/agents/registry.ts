@@ -5,9 +5,11 @@ import { claude } from "./claude.js"
 import { cline } from "./cline.js"
 import { codex } from "./codex.js"
 import { continueAgent } from "./continue.js"
+import { copilot } from "./copilot.js"
 import { copilotInstructions } from "./copilotInstructions.js"
 import { cursor } from "./cursor.js"
 import { gemini } from "./gemini.js"
+import { qwen } from "./qwen.js"
 import { windsurf } from "./windsurf.js"
 import { zed } from "./zed.js"
 
@@ -17,6 +19,8 @@ export const allAgents: ReadonlyArray<Agent> = [
   claude,
   codex,
   gemini,
+  qwen,
+  copilot,
   agentsMd,
   cursor,
   windsurf,
