@@ -64,6 +64,11 @@ export interface HookSurface {
   /** Whether the payload names its event; where not, the hook command passes `--event`. */
   readonly payloadNamesEvent: boolean
   readonly sessionStartOutput: SessionStartOutput
+  /**
+   * Tools whose hooks this tool runs as well as its own (Cursor runs Claude Code's): such a hook, called with the other
+   * tool's --tool but this tool's payload, stands for this tool's event, which its own hook reports too.
+   */
+  readonly runsHooksOf?: ReadonlyArray<string>
   /** Whether a payload can only have come from this tool (for hooks installed without --tool). */
   readonly recognises: (payload: HookPayload) => boolean
   /** The payload in handover's vocabulary (the fields Claude-shaped hooks use). */

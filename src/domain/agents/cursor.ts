@@ -6,8 +6,8 @@ import { claudeHandlerKeys, commandHooks } from "./hooks.js"
 // Cursor: a project rule applied to every request, and hooks in a file of handover's own, .cursor/hooks.json
 // (`{"version":1,"hooks":{…}}`, handlers without groups, timeouts in seconds), from Cursor's published contract: its
 // CLI is not tried here. Payloads are snake case and name their event; the session id is conversation_id. Cursor may
-// also run Claude Code's hooks, so one event can arrive twice: the store lock and the trigger's memory make it one
-// capture.
+// also run Claude Code's hooks: such a call, known by Cursor's payload, counts as Cursor's (runsHooksOf), and the
+// store lock and the trigger's memory make the two one capture.
 
 const events: HookSurface["events"] = [
   { native: "sessionStart", canonical: "SessionStart" },
@@ -24,6 +24,7 @@ const hooks: HookSurface = {
   layout: "versionedFile",
   handlerKeys: claudeHandlerKeys,
   payloadNamesEvent: true,
+  runsHooksOf: ["claude"],
   recognises: (payload: HookPayload) =>
     payload.conversation_id !== undefined || payload.hook_event_name === "beforeSubmitPrompt",
   canonicalPayload: ({ conversation_id, ...payload }) =>

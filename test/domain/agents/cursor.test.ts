@@ -54,6 +54,14 @@ describe("cursor hook calls", () => {
       prompt: "Fix the cart total"
     })
   })
+
+  it("count Claude Code's hooks that Cursor runs with its own payload as Cursor's, so one event makes one capture", () => {
+    expect(resolveHookContext({ flagTool: "claude", payload: beforeSubmit }).tool).toBe("cursor")
+    const claudePayload = { session_id: "s", hook_event_name: "Stop", transcript_path: "/home/dev/.claude/projects/p/s.jsonl" }
+    expect(resolveHookContext({ flagTool: "claude", payload: claudePayload }).tool).toBe("claude")
+    // Only tools whose hooks Cursor runs are taken over.
+    expect(resolveHookContext({ flagTool: "gemini", payload: beforeSubmit }).tool).toBe("gemini")
+  })
 })
 
 describe("cursor quota", () => {
