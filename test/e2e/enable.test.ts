@@ -33,7 +33,8 @@ const initial = {
   ".aider.conf.yml": "model: sonnet\nread:\n  - STYLE.md\n"
 }
 const everyAdapter = [
-  "claude", "codex", "gemini", "qwen", "copilot", "agents", "cursor", "windsurf", "continue", "cline", "copilot-instructions", "aider", "zed"
+  "claude", "codex", "gemini", "qwen", "copilot", "opencode", "kilo", "agents", "cursor", "windsurf", "continue", "cline",
+  "copilot-instructions", "aider", "zed"
 ]
 
 describe.concurrent("enable and disable", () => {

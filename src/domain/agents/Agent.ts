@@ -101,6 +101,8 @@ export interface Agent {
   readonly quota: QuotaSource | null
   readonly detection: Detection
   readonly hooks: HookSurface | null
+  /** The tool reports its events to handover through a plugin handover writes, having no shell hooks. */
+  readonly plugin?: true
   readonly transcript: TranscriptReader | null
   readonly launch: Launch | null
   /** What `install` writes into the repository for this tool. */
@@ -112,6 +114,10 @@ export interface Agent {
 /** The argv that starts the agent on an initial prompt, or null when it cannot take one. */
 export const initialPromptArgv = (agent: Agent, prompt: string): ReadonlyArray<string> | null =>
   agent.launch === null ? null : [agent.launch.program, ...agent.launch.promptFlags, prompt]
+
+/** How handover hears from the tool, as `adapters` says it: hooks, a plugin, or only the guidance it reads. */
+export const connectionKind = (agent: Agent): "hooks" | "plugin" | "guidance" =>
+  agent.hooks !== null ? "hooks" : agent.plugin === true ? "plugin" : "guidance"
 
 /** Payloads that need no translation. */
 export const samePayload = (payload: HookPayload): HookPayload => payload

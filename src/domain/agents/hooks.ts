@@ -25,7 +25,7 @@ export const hookCommand = (handoverPath: string | null, args: ReadonlyArray<str
 }
 
 /** How long the tool may wait for each hook: session-start only reads the store, on-event may capture a bundle. */
-const timeoutSeconds = { SessionStart: 10, UserPromptSubmit: 30, Stop: 30 } as const
+export const timeoutSeconds = { SessionStart: 10, UserPromptSubmit: 30, Stop: 30 } as const
 
 /** The handler keys of Claude Code's hook shape, which most tools copied. */
 export const claudeHandlerKeys: HandlerKeys = { command: "command", timeout: "timeout" }

@@ -9,6 +9,8 @@ import { copilot } from "./copilot.js"
 import { copilotInstructions } from "./copilotInstructions.js"
 import { cursor } from "./cursor.js"
 import { gemini } from "./gemini.js"
+import { kilo } from "./kilo.js"
+import { opencode } from "./opencode.js"
 import { qwen } from "./qwen.js"
 import { windsurf } from "./windsurf.js"
 import { zed } from "./zed.js"
@@ -21,6 +23,8 @@ export const allAgents: ReadonlyArray<Agent> = [
   gemini,
   qwen,
   copilot,
+  opencode,
+  kilo,
   agentsMd,
   cursor,
   windsurf,

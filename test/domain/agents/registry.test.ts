@@ -19,6 +19,8 @@ describe("the agent registry", () => {
       "gemini",
       "qwen",
       "copilot",
+      "opencode",
+      "kilo",
       "agents",
       "cursor",
       "windsurf",
