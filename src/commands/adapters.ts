@@ -2,6 +2,7 @@ import * as Command from "@effect/cli/Command"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import { connectionKind } from "../domain/agents/Agent.js"
 import { allAgents } from "../domain/agents/registry.js"
 import { Git } from "../services/Git.js"
 import { Machine } from "../services/Machine.js"
@@ -31,7 +32,7 @@ export const adaptersCommand = Command.make("adapters", { json: jsonOption }, (a
       rows.push({
         id: agent.id,
         name: agent.displayName,
-        kind: agent.hooks === null ? "guidance" : "hooks",
+        kind: connectionKind(agent),
         surfaces: agent.surfaces({ handoverPath: null, shared: false }).map((surface) => surface.path),
         installed: installed.includes(agent.id),
         found: yield* machine.findTool(agent.detection),

@@ -4,6 +4,7 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { NothingPending } from "../domain/errors.js"
+import { canonicalPayload } from "../domain/HookEvent.js"
 import {
   isOwnCapture,
   renderResumeContext,
@@ -27,7 +28,8 @@ const options = {
 
 export const sessionStartCommand = Command.make("session-start", options, (args) =>
   Effect.gen(function*() {
-    const payload = yield* readHookPayload
+    // The payload in handover's vocabulary, as the tool whose format was asked for writes it (Copilot's sessionId…).
+    const payload = canonicalPayload(args.format === "plain" ? null : args.format, yield* readHookPayload)
     const root = yield* hookRoot(payload)
     const { config } = yield* loadConfig(root)
     const target = resumingTool(args.format, Option.getOrUndefined(args.target))

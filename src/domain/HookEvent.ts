@@ -44,7 +44,12 @@ export const StopFields = {
 /** Fields under another name than the Claude Code shape's, which their tool's adapter maps. */
 export const NativeFields = {
   /** The turn's final reply, at the end of a turn (AfterAgent). */
-  prompt_response: lenient(Schema.String)
+  prompt_response: lenient(Schema.String),
+  /** Copilot CLI's camelCase session_id and transcript_path. */
+  sessionId: lenient(Schema.String),
+  transcriptPath: lenient(Schema.NullOr(Schema.String)),
+  /** Cursor's session id. */
+  conversation_id: lenient(Schema.String)
 }
 
 // One struct for every event: the event name may be missing or unknown, so a union keyed on it would not help.
@@ -113,6 +118,13 @@ const canonicalEventName = (tool: string | null, name: string): string => {
   return native?.canonical ?? normalizeHookEventName(name)
 }
 
+/**
+ * The tool a hook call is for: its --tool, unless the payload is from a tool that runs that tool's hooks too (Cursor
+ * running Claude Code's), so that one event makes one capture, by the tool where it happened.
+ */
+const hostOf = (flagTool: string, sender: string | null): string =>
+  sender !== null && agentById(sender)?.hooks?.runsHooksOf?.includes(flagTool) === true ? sender : flagTool
+
 /** Tool and event of a hook call: explicit flags win, else what the payload says. Events get their canonical names. */
 export const resolveHookContext = (input: {
   readonly flagTool?: string | undefined
@@ -121,7 +133,8 @@ export const resolveHookContext = (input: {
 }): HookContext => {
   const flagTool = nonBlank(input.flagTool)
   const eventName = nonBlank(input.flagEvent) ?? nonBlank(input.payload.hook_event_name)
-  const tool = flagTool !== undefined ? flagTool.toLowerCase() : inferToolFromPayload(input.payload)
+  const sender = inferToolFromPayload(input.payload)
+  const tool = flagTool === undefined ? sender : hostOf(flagTool.toLowerCase(), sender)
   return { tool, event: eventName !== undefined ? canonicalEventName(tool, eventName) : null }
 }
 

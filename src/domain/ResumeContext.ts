@@ -84,6 +84,10 @@ export const sessionStartOutput = (format: SessionStartFormat, context: string):
   switch (agentById(format)?.hooks?.sessionStartOutput) {
     case "hookSpecificOutput":
       return JSON.stringify({ hookSpecificOutput: { hookEventName: "SessionStart", additionalContext: context } })
+    case "additionalContext":
+      return JSON.stringify({ additionalContext: context })
+    case "additional_context":
+      return JSON.stringify({ additional_context: context })
     case undefined:
       return context
   }

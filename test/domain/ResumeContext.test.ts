@@ -83,7 +83,7 @@ describe("renderResumeContext", () => {
 describe("sessionStartOutput", () => {
   const context = renderResumeContext(makeBundle({ title: `Quotes " and \\ and\nnewlines` }), home, "claude")
 
-  it.each(["claude", "codex", "gemini"])(
+  it.each(["claude", "codex", "gemini", "qwen"])(
     "is the one-line SessionStart hook JSON of %s, carrying the context verbatim",
     (format) => {
       const text = sessionStartOutput(format, context)
@@ -94,12 +94,17 @@ describe("sessionStartOutput", () => {
     }
   )
 
+  it("is a top-level additionalContext for Copilot CLI, which ignores the Claude shape, and additional_context for Cursor", () => {
+    expect(JSON.parse(sessionStartOutput("copilot", context))).toEqual({ additionalContext: context })
+    expect(JSON.parse(sessionStartOutput("cursor", context))).toEqual({ additional_context: context })
+  })
+
   it("is the text itself in plain format", () => {
     expect(sessionStartOutput("plain", context)).toBe(context)
   })
 
   it("is offered for plain and every tool with hooks", () => {
-    expect(SessionStartFormat).toEqual(["plain", "claude", "codex", "gemini"])
+    expect(SessionStartFormat).toEqual(["plain", "claude", "codex", "gemini", "qwen", "copilot", "cursor"])
   })
 })
 

@@ -28,10 +28,13 @@ const initial = {
   "AGENTS.md": "# Agents\n\nRun the tests before committing.\n",
   ".claude/settings.local.json": usersClaudeSettings,
   ".gemini/settings.json": usersGeminiSettings,
+  ".qwen/settings.json": `{ "model": { "name": "qwen3-coder" } }\n`,
+  ".github/hooks/lint.json": `{ "version": 1, "hooks": {} }\n`,
   ".aider.conf.yml": "model: sonnet\nread:\n  - STYLE.md\n"
 }
 const everyAdapter = [
-  "claude", "codex", "gemini", "agents", "cursor", "windsurf", "continue", "cline", "copilot-instructions", "aider", "zed"
+  "claude", "codex", "gemini", "qwen", "copilot", "opencode", "kilo", "agents", "cursor", "windsurf", "continue", "cline",
+  "copilot-instructions", "aider", "zed"
 ]
 
 describe.concurrent("enable and disable", () => {
@@ -86,6 +89,35 @@ describe.concurrent("enable and disable", () => {
     expect(ran.stdout).toBe("")
     const log = await readFile(join(repo.dir, ".handover/state/events.log"), "utf8")
     expect(JSON.parse(log.trim())).toMatchObject({ tool: "claude", event: "Stop", action: "skipped" })
+  })
+
+  it("copilot: its own hook file, whose bash command takes Copilot's camelCase payload; disable --purge restores every byte", async (context) => {
+    const repo = await useRepo(context, { initial: { "a.txt": "a\n", ".github/hooks/lint.json": "{}\n" } })
+    const before = await snapshotTree(repo.dir, [".git"])
+    const enabled = await repo.cli(["enable", "--adapter", "copilot"])
+    expectSuccess(enabled)
+    expect(enabled.stdout).toContain("GITHUB_COPILOT_PROMPT_MODE_REPO_HOOKS=true")
+    const config = JSON.parse(await readFile(join(repo.dir, ".github/hooks/handover.json"), "utf8")) as {
+      version: number
+      hooks: Record<string, ReadonlyArray<{ type: string; bash: string; timeoutSec: number }>>
+    }
+    expect(config.version).toBe(1)
+    expect(Object.keys(config.hooks)).toEqual(["sessionStart", "userPromptSubmitted", "agentStop"])
+    const stop = config.hooks.agentStop![0]!
+    expect(stop).toMatchObject({ type: "command", timeoutSec: 30 })
+    // As Copilot CLI runs it: the event named by the command only, the payload in camelCase.
+    const ran = spawnSync("sh", ["-c", stop.bash], {
+      cwd: repo.dir,
+      env: { ...repo.env, PATH: `${process.env.PATH}`, OPENUSAGE_TELEMETRY_SOCKET: join(repo.base, "none.sock") },
+      input: JSON.stringify({ sessionId: "c-1", cwd: repo.dir, stopReason: "end_turn", timestamp: Date.now() }),
+      encoding: "utf8"
+    })
+    expect(ran.status, ran.stderr).toBe(0)
+    const log = await readFile(join(repo.dir, ".handover/state/events.log"), "utf8")
+    expect(JSON.parse(log.trim())).toMatchObject({ tool: "copilot", event: "Stop", action: "skipped" })
+
+    expectSuccess(await repo.cli(["disable", "--purge"]))
+    expect(await snapshotTree(repo.dir, [".git"])).toEqual(before)
   })
 
   it("a user's edit inside handover's block is kept by disable and reported; the rest is taken back", async (context) => {

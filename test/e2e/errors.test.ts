@@ -173,7 +173,9 @@ describe.concurrent("bad input", () => {
     const result = await repo.cli(["session-start", "--format"])
     expect(result.code).toBe(0)
     expect(result.stdout).toBe("")
-    expect(result.stderr).toContain("session-start --format needs a value (plain | claude | codex | gemini)")
+    expect(result.stderr).toContain(
+      "session-start --format needs a value (plain | claude | codex | gemini | qwen | copilot | cursor)"
+    )
   })
 
   it("capture with an empty --title: exit 1, no bundle", async (context) => {

@@ -219,6 +219,29 @@ describe("on-event for Gemini", () => {
       ...(event === "AfterAgent" ? { prompt_response: "total() now subtracts the discount; tests not run yet." } : {})
     })
 
+  it("Cursor running its own hooks and Claude Code's on one Stop, both quotas spent: one bundle", async () => {
+    const repo = await repoForTest()
+    const timestamp = new Date().toISOString()
+    const cursorSnapshot: UsageSnapshot = {
+      provider_id: "cursor",
+      account_id: "cursor-ide",
+      timestamp,
+      status: "NEAR_LIMIT",
+      metrics: { plan_percent_used: { used: 96, limit: 100, remaining: 4, unit: "%", window: "billing-cycle" } },
+      resets: { billing_cycle_end: new Date(Date.now() + 240 * hour).toISOString() },
+      attributes: { telemetry_root: "limit_snapshot" }
+    }
+    const daemon = await daemonForTest(serving(claudeSnapshot({ fiveHour: 95 }), cursorSnapshot))
+    const stop = JSON.stringify({ conversation_id: "cur-1", hook_event_name: "stop", status: "completed", cwd: repo.dir })
+    const results = await Promise.all([
+      onEvent(repo, daemon, ["--tool", "cursor"], stop),
+      onEvent(repo, daemon, ["--tool", "claude"], stop)
+    ])
+    for (const result of results) expect(result.code, result.stderr).toBe(0)
+    expect(await bundleIds(repo.dir)).toHaveLength(1)
+    expect((await eventLog(repo.dir)).filter((line) => line.action === "captured")).toHaveLength(1)
+  })
+
   it("captures an AfterAgent (Stop) at 95% of gemini_cli's quota, with the reply in the summary", async () => {
     const repo = await repoForTest()
     const daemon = await daemonForTest(serving(claudeSnapshot({ fiveHour: 10 }), geminiSnapshot({ quota: 95 })))

@@ -34,9 +34,23 @@ export interface NativeHookEvent {
 
 /**
  * What a SessionStart hook prints so that the tool hands the text to the model: `hookSpecificOutput` is
- * `{"hookSpecificOutput":{"hookEventName":"SessionStart","additionalContext":…}}`.
+ * `{"hookSpecificOutput":{"hookEventName":"SessionStart","additionalContext":…}}`, `additionalContext` a top-level
+ * `{"additionalContext":…}` (Copilot CLI), `additional_context` the same in snake case (Cursor).
  */
-export type SessionStartOutput = "hookSpecificOutput"
+export type SessionStartOutput = "hookSpecificOutput" | "additionalContext" | "additional_context"
+
+/**
+ * How the hook config is laid out. `settingsGroups`: entries added to a settings file the user may own too, each a
+ * group `{matcher?, hooks: [handler]}` (Claude Code and its copies). `versionedFile`: a file of handover's own,
+ * `{"version":1,"hooks":{event: [handler]}}`, handlers without a group (Copilot CLI, Cursor).
+ */
+export type HookConfigLayout = "settingsGroups" | "versionedFile"
+
+/** The keys of a hook handler object, which tools name differently. */
+export interface HandlerKeys {
+  readonly command: "command" | "bash"
+  readonly timeout: "timeout" | "timeoutSec"
+}
 
 export interface HookSurface {
   /** The hook config, relative to the git top level; `shared` asks for the file meant to be committed. */
@@ -45,7 +59,16 @@ export interface HookSurface {
   readonly timeoutUnit: "seconds" | "milliseconds"
   /** Extra fields of the hook handler object beside type, command and timeout. */
   readonly handlerFields: Readonly<Record<string, string>>
+  readonly layout: HookConfigLayout
+  readonly handlerKeys: HandlerKeys
+  /** Whether the payload names its event; where not, the hook command passes `--event`. */
+  readonly payloadNamesEvent: boolean
   readonly sessionStartOutput: SessionStartOutput
+  /**
+   * Tools whose hooks this tool runs as well as its own (Cursor runs Claude Code's): such a hook, called with the other
+   * tool's --tool but this tool's payload, stands for this tool's event, which its own hook reports too.
+   */
+  readonly runsHooksOf?: ReadonlyArray<string>
   /** Whether a payload can only have come from this tool (for hooks installed without --tool). */
   readonly recognises: (payload: HookPayload) => boolean
   /** The payload in handover's vocabulary (the fields Claude-shaped hooks use). */
@@ -78,6 +101,8 @@ export interface Agent {
   readonly quota: QuotaSource | null
   readonly detection: Detection
   readonly hooks: HookSurface | null
+  /** The tool reports its events to handover through a plugin handover writes, having no shell hooks. */
+  readonly plugin?: true
   readonly transcript: TranscriptReader | null
   readonly launch: Launch | null
   /** What `install` writes into the repository for this tool. */
@@ -89,6 +114,10 @@ export interface Agent {
 /** The argv that starts the agent on an initial prompt, or null when it cannot take one. */
 export const initialPromptArgv = (agent: Agent, prompt: string): ReadonlyArray<string> | null =>
   agent.launch === null ? null : [agent.launch.program, ...agent.launch.promptFlags, prompt]
+
+/** How handover hears from the tool, as `adapters` says it: hooks, a plugin, or only the guidance it reads. */
+export const connectionKind = (agent: Agent): "hooks" | "plugin" | "guidance" =>
+  agent.hooks !== null ? "hooks" : agent.plugin === true ? "plugin" : "guidance"
 
 /** Payloads that need no translation. */
 export const samePayload = (payload: HookPayload): HookPayload => payload

@@ -10,28 +10,38 @@ import {
   type TranscriptReader
 } from "../TranscriptLines.js"
 import { type Agent, type HookSurface, samePayload, transcriptPathOf } from "./Agent.js"
-import { commandHooks } from "./hooks.js"
+import { claudeHandlerKeys, commandHooks } from "./hooks.js"
 
 // Claude Code. Hooks: .claude/settings(.local).json, seconds; transcripts: JSONL under ~/.claude/projects/.
 
 const transcriptPath = /\/(?:\.claude|\.config\/claude)\/projects\/.*\.jsonl$/
 
-/** The hook shape Claude Code introduced and other tools copied (Codex, Qwen Code). */
+/** The hook events Claude Code introduced and other tools copied (Codex, Qwen Code). */
 export const claudeShapedEvents: HookSurface["events"] = [
   { native: "SessionStart", canonical: "SessionStart", matcher: "startup|resume|clear|compact" },
   { native: "UserPromptSubmit", canonical: "UserPromptSubmit" },
   { native: "Stop", canonical: "Stop" }
 ]
 
-const hooks: HookSurface = {
-  configPath: (shared) => shared ? ".claude/settings.json" : ".claude/settings.local.json",
+/** The hook surface of a tool that copied Claude Code's: only where its config is and how to know its payloads differ. */
+export const claudeShapedHooks = (
+  own: Pick<HookSurface, "configPath" | "recognises"> & Partial<Pick<HookSurface, "canonicalPayload">>
+): HookSurface => ({
   events: claudeShapedEvents,
   timeoutUnit: "seconds",
   handlerFields: {},
   sessionStartOutput: "hookSpecificOutput",
-  recognises: (payload: HookPayload) => transcriptPath.test(transcriptPathOf(payload)),
-  canonicalPayload: samePayload
-}
+  layout: "settingsGroups",
+  handlerKeys: claudeHandlerKeys,
+  payloadNamesEvent: true,
+  canonicalPayload: samePayload,
+  ...own
+})
+
+const hooks = claudeShapedHooks({
+  configPath: (shared) => shared ? ".claude/settings.json" : ".claude/settings.local.json",
+  recognises: (payload: HookPayload) => transcriptPath.test(transcriptPathOf(payload))
+})
 
 // ---------------------------------------------------------------------------------------------------------------
 // Transcript

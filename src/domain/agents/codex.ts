@@ -11,8 +11,8 @@ import {
   touchFiles,
   type TranscriptReader
 } from "../TranscriptLines.js"
-import { type Agent, type HookSurface, samePayload, transcriptPathOf } from "./Agent.js"
-import { claudeShapedEvents } from "./claude.js"
+import { type Agent, transcriptPathOf } from "./Agent.js"
+import { claudeShapedHooks } from "./claude.js"
 import { commandHooks } from "./hooks.js"
 
 // Codex CLI. Hooks: .codex/hooks.json in the Claude Code shape, seconds; they run only once the user trusts them
@@ -20,16 +20,11 @@ import { commandHooks } from "./hooks.js"
 
 const rolloutPath = /\/sessions\/(?:.*\/)?rollout-[^/]*$/
 
-const hooks: HookSurface = {
+const hooks = claudeShapedHooks({
   configPath: () => ".codex/hooks.json",
-  events: claudeShapedEvents,
-  timeoutUnit: "seconds",
-  handlerFields: {},
-  sessionStartOutput: "hookSpecificOutput",
   // Only Codex payloads carry a turn id.
-  recognises: (payload: HookPayload) => payload.turn_id !== undefined || rolloutPath.test(transcriptPathOf(payload)),
-  canonicalPayload: samePayload
-}
+  recognises: (payload: HookPayload) => payload.turn_id !== undefined || rolloutPath.test(transcriptPathOf(payload))
+})
 
 // ---------------------------------------------------------------------------------------------------------------
 // Transcript

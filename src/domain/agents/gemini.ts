@@ -1,6 +1,6 @@
 import type { HookPayload } from "../HookEvent.js"
 import type { Agent, HookSurface } from "./Agent.js"
-import { commandHooks } from "./hooks.js"
+import { claudeHandlerKeys, commandHooks } from "./hooks.js"
 
 // Gemini CLI. Hooks: .gemini/settings.json, timeouts in milliseconds, stdout JSON only (plain text is only shown to
 // the user, and other text breaks the hook). BeforeAgent fires on a submitted prompt, AfterAgent when a turn ends.
@@ -26,6 +26,9 @@ const hooks: HookSurface = {
   timeoutUnit: "milliseconds",
   handlerFields: { name: "handover" },
   sessionStartOutput: "hookSpecificOutput",
+  layout: "settingsGroups",
+  handlerKeys: claudeHandlerKeys,
+  payloadNamesEvent: true,
   recognises: (payload: HookPayload) =>
     payload.prompt_response !== undefined || ownEvents.has(payload.hook_event_name ?? ""),
   // AfterAgent carries the turn's final reply as prompt_response.

@@ -1,5 +1,5 @@
-import type { JsonEntries } from "../Surfaces.js"
-import type { HookSurface, SurfaceOptions } from "./Agent.js"
+import type { JsonEntries, OwnedFile } from "../Surfaces.js"
+import type { HandlerKeys, HookSurface, SurfaceOptions } from "./Agent.js"
 
 // The hook entries that install writes for the tools with command hooks, built from each tool's HookSurface.
 
@@ -25,21 +25,45 @@ export const hookCommand = (handoverPath: string | null, args: ReadonlyArray<str
 }
 
 /** How long the tool may wait for each hook: session-start only reads the store, on-event may capture a bundle. */
-const timeoutSeconds = { SessionStart: 10, UserPromptSubmit: 30, Stop: 30 } as const
+export const timeoutSeconds = { SessionStart: 10, UserPromptSubmit: 30, Stop: 30 } as const
 
-/** The hooks of a tool: session-start on its SessionStart event, on-event on the others. */
-export const commandHooks = (toolId: string, hooks: HookSurface, options: SurfaceOptions): JsonEntries => ({
-  _tag: "JsonEntries",
-  path: hooks.configPath(options.shared),
-  entries: hooks.events.map(({ canonical, matcher, native }) => {
-    const args = canonical === "SessionStart" ? ["session-start", "--format", toolId] : ["on-event", "--tool", toolId]
+/** The handler keys of Claude Code's hook shape, which most tools copied. */
+export const claudeHandlerKeys: HandlerKeys = { command: "command", timeout: "timeout" }
+
+/** One hook handler per subscribed event: session-start on the tool's SessionStart event, on-event on the others. */
+const handlers = (toolId: string, hooks: HookSurface, options: SurfaceOptions) =>
+  hooks.events.map(({ canonical, matcher, native }) => {
+    const eventArgs = hooks.payloadNamesEvent ? [] : ["--event", native]
+    const args = canonical === "SessionStart"
+      ? ["session-start", "--format", toolId]
+      : ["on-event", "--tool", toolId, ...eventArgs]
     const seconds = timeoutSeconds[canonical]
     const handler = {
       ...hooks.handlerFields,
       type: "command",
-      command: hookCommand(options.handoverPath, args, options.nodePath),
-      timeout: hooks.timeoutUnit === "seconds" ? seconds : seconds * 1000
+      [hooks.handlerKeys.command]: hookCommand(options.handoverPath, args, options.nodePath),
+      [hooks.handlerKeys.timeout]: hooks.timeoutUnit === "seconds" ? seconds : seconds * 1000
     }
-    return { at: ["hooks", native], value: matcher === undefined ? { hooks: [handler] } : { matcher, hooks: [handler] } }
+    return { native, matcher, handler }
   })
-})
+
+/** The hooks of a tool, laid out as its config wants them (see HookConfigLayout). */
+export const commandHooks = (toolId: string, hooks: HookSurface, options: SurfaceOptions): JsonEntries | OwnedFile => {
+  const path = hooks.configPath(options.shared)
+  const all = handlers(toolId, hooks, options)
+  switch (hooks.layout) {
+    case "settingsGroups":
+      return {
+        _tag: "JsonEntries",
+        path,
+        entries: all.map(({ handler, matcher, native }) => ({
+          at: ["hooks", native],
+          value: matcher === undefined ? { hooks: [handler] } : { matcher, hooks: [handler] }
+        }))
+      }
+    case "versionedFile": {
+      const byEvent = Object.fromEntries(all.map(({ handler, native }) => [native, [handler]]))
+      return { _tag: "OwnedFile", path, content: `${JSON.stringify({ version: 1, hooks: byEvent }, null, 2)}\n` }
+    }
+  }
+}

@@ -5,9 +5,13 @@ import { claude } from "./claude.js"
 import { cline } from "./cline.js"
 import { codex } from "./codex.js"
 import { continueAgent } from "./continue.js"
+import { copilot } from "./copilot.js"
 import { copilotInstructions } from "./copilotInstructions.js"
 import { cursor } from "./cursor.js"
 import { gemini } from "./gemini.js"
+import { kilo } from "./kilo.js"
+import { opencode } from "./opencode.js"
+import { qwen } from "./qwen.js"
 import { windsurf } from "./windsurf.js"
 import { zed } from "./zed.js"
 
@@ -17,6 +21,10 @@ export const allAgents: ReadonlyArray<Agent> = [
   claude,
   codex,
   gemini,
+  qwen,
+  copilot,
+  opencode,
+  kilo,
   agentsMd,
   cursor,
   windsurf,

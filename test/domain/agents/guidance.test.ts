@@ -28,7 +28,6 @@ describe("guidanceText", () => {
 
 describe("guidance-only surfaces", () => {
   it.each([
-    { id: "cursor", path: ".cursor/rules/handover.mdc", frontmatter: ["description: ", "alwaysApply: true"] },
     { id: "windsurf", path: ".windsurf/rules/handover.md", frontmatter: ["trigger: always_on"] },
     { id: "continue", path: ".continue/rules/handover.md", frontmatter: ["name: Handover", "description: ", "alwaysApply: true"] }
   ])("$id: a rule file of handover's own, always applied", ({ frontmatter, id, path }) => {

@@ -17,6 +17,10 @@ describe("the agent registry", () => {
       "claude",
       "codex",
       "gemini",
+      "qwen",
+      "copilot",
+      "opencode",
+      "kilo",
       "agents",
       "cursor",
       "windsurf",
@@ -30,11 +34,13 @@ describe("the agent registry", () => {
   })
 
   it("knows which tools have hooks, and which openusage provider reports whose quota", () => {
-    expect(hookAgentIds).toEqual(["claude", "codex", "gemini"])
+    expect(hookAgentIds).toEqual(["claude", "codex", "gemini", "qwen", "copilot", "cursor"])
     expect(agentByProvider("claude_code")?.id).toBe("claude")
     expect(agentByProvider("codex")?.id).toBe("codex")
     expect(agentByProvider("gemini_cli")?.id).toBe("gemini")
-    expect(agentByProvider("cursor")).toBeUndefined()
+    expect(agentByProvider("copilot")?.id).toBe("copilot")
+    expect(agentByProvider("cursor")?.id).toBe("cursor")
+    expect(agentByProvider("qwen_cli")).toBeUndefined()
   })
 
   it("every adapter writes only inside the repository, and something for each choice of options", () => {
