@@ -5,6 +5,7 @@ import type { UsageSnapshot } from "../../src/domain/OpenUsage.js"
 import {
   claudeSnapshot,
   codexSnapshot,
+  cursorSnapshot,
   type FakeDaemonRequest,
   geminiSnapshot,
   type FakeDaemonScenario,
@@ -221,17 +222,7 @@ describe("on-event for Gemini", () => {
 
   it("Cursor running its own hooks and Claude Code's on one Stop, both quotas spent: one bundle", async () => {
     const repo = await repoForTest()
-    const timestamp = new Date().toISOString()
-    const cursorSnapshot: UsageSnapshot = {
-      provider_id: "cursor",
-      account_id: "cursor-ide",
-      timestamp,
-      status: "NEAR_LIMIT",
-      metrics: { plan_percent_used: { used: 96, limit: 100, remaining: 4, unit: "%", window: "billing-cycle" } },
-      resets: { billing_cycle_end: new Date(Date.now() + 240 * hour).toISOString() },
-      attributes: { telemetry_root: "limit_snapshot" }
-    }
-    const daemon = await daemonForTest(serving(claudeSnapshot({ fiveHour: 95 }), cursorSnapshot))
+    const daemon = await daemonForTest(serving(claudeSnapshot({ fiveHour: 95 }), cursorSnapshot({ planPercent: 96 })))
     const stop = JSON.stringify({ conversation_id: "cur-1", hook_event_name: "stop", status: "completed", cwd: repo.dir })
     const results = await Promise.all([
       onEvent(repo, daemon, ["--tool", "cursor"], stop),

@@ -1,8 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest"
-import type { UsageSnapshot } from "../../src/domain/OpenUsage.js"
-import { claudeSnapshot, readModelOf, startFakeDaemon } from "../helpers/fakeDaemon.js"
+import { claudeSnapshot, copilotSnapshot, readModelOf, startFakeDaemon } from "../helpers/fakeDaemon.js"
 import { bundleIds, daemonEnv, disposeInitTemplate, hookPayload, repoForTest } from "../helpers/hooks.js"
 import { assertCliBuilt, makeScratch, type Repo, type RunResult, runCli, stackLines } from "../helpers/repo.js"
 
@@ -106,17 +105,7 @@ describe("session-start with a pending handover", () => {
 
   it("copilot: captured at 95% of its premium quota, offered to its other sessions as a top-level additionalContext", async () => {
     const repo = await repoForTest()
-    const timestamp = new Date().toISOString()
-    const copilotSnapshot: UsageSnapshot = {
-      provider_id: "copilot",
-      account_id: "copilot",
-      timestamp,
-      status: "NEAR_LIMIT",
-      metrics: { premium_interactions_quota: { used: 285, limit: 300, remaining: 15, unit: "requests", window: "month" } },
-      resets: { quota_reset: new Date(Date.now() + 24 * 3_600_000).toISOString() },
-      attributes: { telemetry_root: "limit_snapshot" }
-    }
-    const daemon = await startFakeDaemon({ kind: "ok", readModel: readModelOf(copilotSnapshot) })
+    const daemon = await startFakeDaemon({ kind: "ok", readModel: readModelOf(copilotSnapshot({ premiumUsed: 285 })) })
     onTestFinished(() => daemon.close())
     // Copilot CLI's camelCase payloads, which name no event: the hook command passes it.
     const payload = (sessionId: string) => JSON.stringify({ sessionId, cwd: repo.dir, timestamp: Date.now() })

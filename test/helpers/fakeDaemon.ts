@@ -338,6 +338,43 @@ export const geminiSnapshot = (options: { readonly quota: number; readonly windo
   }
 }
 
+/** Copilot CLI's premium requests, `used` of 300 this month. */
+export const copilotSnapshot = (options: { readonly premiumUsed: number }): UsageSnapshot => {
+  const timestamp = nowRfc3339()
+  const limit = 300
+  return {
+    provider_id: "copilot",
+    account_id: "copilot",
+    timestamp,
+    status: options.premiumUsed / limit > 0.8 ? "NEAR_LIMIT" : "OK",
+    metrics: {
+      premium_interactions_quota: {
+        used: options.premiumUsed,
+        limit,
+        remaining: Math.max(0, limit - options.premiumUsed),
+        unit: "requests",
+        window: "month"
+      }
+    },
+    resets: { quota_reset: hoursAfter(timestamp, 24) },
+    attributes: hydrated
+  }
+}
+
+/** Cursor's plan, `plan_percent_used` of its billing cycle. */
+export const cursorSnapshot = (options: { readonly planPercent: number }): UsageSnapshot => {
+  const timestamp = nowRfc3339()
+  return {
+    provider_id: "cursor",
+    account_id: "cursor-ide",
+    timestamp,
+    status: options.planPercent >= 100 ? "LIMITED" : options.planPercent >= 80 ? "NEAR_LIMIT" : "OK",
+    metrics: { plan_percent_used: percentMetric(options.planPercent, "billing-cycle") },
+    resets: { billing_cycle_end: hoursAfter(timestamp, 240) },
+    attributes: hydrated
+  }
+}
+
 const defaultAccountByProvider: Readonly<Record<string, string>> = { claude_code: "claude-code", codex: "codex-cli" }
 
 /** What the daemon serves for an account before its first fetch: UNKNOWN, no metrics, no telemetry_root. */

@@ -50,19 +50,19 @@ const handlers = (toolId: string, hooks: HookSurface, options: SurfaceOptions) =
 /** The hooks of a tool, laid out as its config wants them (see HookConfigLayout). */
 export const commandHooks = (toolId: string, hooks: HookSurface, options: SurfaceOptions): JsonEntries | OwnedFile => {
   const path = hooks.configPath(options.shared)
-  const all = handlers(toolId, hooks, options)
+  const eventHandlers = handlers(toolId, hooks, options)
   switch (hooks.layout) {
     case "settingsGroups":
       return {
         _tag: "JsonEntries",
         path,
-        entries: all.map(({ handler, matcher, native }) => ({
+        entries: eventHandlers.map(({ handler, matcher, native }) => ({
           at: ["hooks", native],
           value: matcher === undefined ? { hooks: [handler] } : { matcher, hooks: [handler] }
         }))
       }
     case "versionedFile": {
-      const byEvent = Object.fromEntries(all.map(({ handler, native }) => [native, [handler]]))
+      const byEvent = Object.fromEntries(eventHandlers.map(({ handler, native }) => [native, [handler]]))
       return { _tag: "OwnedFile", path, content: `${JSON.stringify({ version: 1, hooks: byEvent }, null, 2)}\n` }
     }
   }
