@@ -207,7 +207,17 @@ export const removeJsonEntry = (text: string, at: ReadonlyArray<string>, value: 
 }
 
 /** True when a JSON document holds nothing: what is left of a file handover created once its entries are out. */
-export const isEmptyJsonDocument = (text: string): boolean => /^\s*(\{\s*\})?\s*$/.test(text)
+/**
+ * A JSON document with nothing of the user's in it: empty, or holding only `$` keys, which tools write into their own
+ * settings (`$schema`; Qwen Code adds `"$version"` to a settings file it reads), and no comment.
+ */
+export const isEmptyJsonDocument = (text: string): boolean => {
+  if (/^\s*(\{\s*\})?\s*$/.test(text)) return true
+  const errors: Array<ParseError> = []
+  const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: true })
+  return errors.length === 0 && root?.type === "object" &&
+    (root.children ?? []).every((property) => String(property.children?.[0]?.value ?? "").startsWith("$"))
+}
 
 // ------------------------------------------------------------------------------------------------------ managed blocks
 

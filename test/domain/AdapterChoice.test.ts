@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Either from "effect/Either"
 import { chooseAdapters } from "../../src/domain/AdapterChoice.js"
+import { allAgents } from "../../src/domain/agents/registry.js"
 
 const none = { requested: [], all: false, configured: null, found: [] } as const
 
@@ -13,7 +14,8 @@ describe("chooseAdapters", () => {
 
   it("--all is every adapter in the registry's order", () => {
     const chosen = Either.getOrThrow(chooseAdapters({ ...none, all: true }))
-    expect(chosen.ids.slice(0, 4)).toEqual(["claude", "codex", "gemini", "agents"])
+    expect(chosen.ids).toEqual(allAgents.map((agent) => agent.id))
+    expect(chosen.ids.slice(0, 3)).toEqual(["claude", "codex", "gemini"])
     expect(chosen.why).toBe("--all")
   })
 

@@ -11,7 +11,15 @@ import {
   planInstall,
   planUninstall
 } from "../../src/domain/Install.js"
-import { addBlock, addJsonEntry, addYamlItem, removeBlock, removeJsonEntry, removeYamlItem } from "../../src/domain/SurfaceEdits.js"
+import {
+  addBlock,
+  addJsonEntry,
+  addYamlItem,
+  isEmptyJsonDocument,
+  removeBlock,
+  removeJsonEntry,
+  removeYamlItem
+} from "../../src/domain/SurfaceEdits.js"
 
 const entry = { hooks: [{ type: "command", command: "handover on-event", timeout: 30 }] }
 
@@ -214,6 +222,20 @@ describe("planInstall and planUninstall", () => {
     for (const path of [".claude/settings.json", "AGENTS.md", ".github/hooks/handover.json"]) expect(isRepoPath(path), path).toBe(true)
     for (const path of ["/etc/passwd", "../x", "a/../b", "./a", "a//b", ".git/hooks/pre-commit", ".handover/config.json", "a\\b", ""]) {
       expect(isRepoPath(path), path).toBe(false)
+    }
+  })
+})
+
+describe("isEmptyJsonDocument: a file handover created is deleted on disable when nothing of the user's is left", () => {
+  it("empty, {}, or only the $ keys tools write into their own settings", () => {
+    for (const text of ["", "{}\n", "{\n  \"$version\": 4\n}\n", "{\"$schema\": \"x\", \"$version\": 4}"]) {
+      expect(isEmptyJsonDocument(text), text).toBe(true)
+    }
+  })
+
+  it("not with a key of the user's, a comment, or something that is not an object", () => {
+    for (const text of ["{\"$version\": 4, \"model\": \"m\"}", "{\n  // mine\n  \"$version\": 4\n}", "[]", "{ broken"]) {
+      expect(isEmptyJsonDocument(text), text).toBe(false)
     }
   })
 })
