@@ -2,15 +2,15 @@ import { readFile } from "node:fs/promises"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import type { UsageSnapshot } from "../../src/domain/OpenUsage.js"
-import { claudeSnapshot, codexSnapshot, geminiSnapshot, readModelOf } from "../helpers/fakeDaemon.js"
+import { claudeSnapshot, codexSnapshot, copilotSnapshot, geminiSnapshot, readModelOf } from "../helpers/fakeDaemon.js"
 import { bundleIds, eventLog, readBundleJson } from "../helpers/hooks.js"
 import { type Repo, snapshotTree } from "../helpers/repo.js"
-import { type ClientRun, completedTurn, connect, sessionStartContexts, useAgentWorld } from "./clients.js"
+import { adapterExists, type ClientRun, completedTurn, connect, sessionStartContexts, useAgentWorld } from "./clients.js"
 import type { AgentClient } from "./installedClients.js"
 
-// The product end to end with the real Claude Code, Codex and Gemini CLI, connected by `handover enable`: their own
-// hooks run handover while openusage says the
-// quota is nearly spent, and the next real session, of the same tool or the other one, is told about the handover.
+// The product end to end with the real clients, connected by `handover enable`: their own hooks run handover while
+// openusage says the quota is nearly spent, and the next real session, of the same tool or another one, is told about
+// the handover. A client whose adapter the built handover does not have yet is skipped.
 
 const firstPrompt = "Subtract the discount in total() and add a test for it"
 
@@ -33,13 +33,13 @@ const theAutomaticCapture = async (repo: Repo, tool: AgentClient): Promise<strin
 }
 
 
-
 describe.each([
   { client: "claude" as const, nearlySpent: claudeSnapshot({ fiveHour: 95 }) },
   { client: "codex" as const, nearlySpent: codexSnapshot({ primary: 95 }) },
-  { client: "gemini" as const, nearlySpent: geminiSnapshot({ quota: 95 }) }
+  { client: "gemini" as const, nearlySpent: geminiSnapshot({ quota: 95 }) },
+  { client: "copilot" as const, nearlySpent: copilotSnapshot({ used: 285, limit: 300 }) }
 ])("$client through the hooks handover enable writes", ({ client, nearlySpent }) => {
-  it("captures once when its quota is at 95%, and tells its next session that a handover is pending", async (context) => {
+  it.skipIf(!adapterExists(client))("captures once when its quota is at 95%, and tells its next session that a handover is pending", async (context) => {
     const world = await useAgentWorld(context, openusageServing(nearlySpent))
     await connect(world.repo, client)
 
@@ -54,6 +54,30 @@ describe.each([
     expect(resumeContext).toContain(firstPrompt)
     // Still the same quota window: the next session's own hooks do not capture again.
     expect(await bundleIds(world.repo.dir)).toEqual([id])
+  })
+})
+
+describe.each(["qwen", "copilot", "opencode"] as const)("%s through what handover enable writes", (client) => {
+  it.skipIf(!adapterExists(client))("tells its next session about a handover captured elsewhere; disable --purge leaves no trace", async (context) => {
+    const world = await useAgentWorld(context, openusageServing())
+    await world.prepare(client)
+    const before = await snapshotTree(world.repo.dir, [".git"])
+    await connect(world.repo, client)
+
+    const title = "Subtract the discount in total()"
+    const captured = await world.repo.cli(["capture", "--title", title, "--next-step", "Add a test for total()", "--json"])
+    expect(captured.code, captured.stderr).toBe(0)
+    const [id] = await bundleIds(world.repo.dir)
+
+    const turn = await completedTurn(world, client, "Take over the work in this repository")
+    const [resumeContext, ...more] = pendingHandoverContexts(turn)
+    expect(more).toEqual([])
+    expect(resumeContext).toContain(`(bundle ${id})`)
+    expect(resumeContext).toContain(title)
+
+    const disabled = await world.repo.cli(["disable", "--purge"])
+    expect(disabled.code, disabled.stderr).toBe(0)
+    expect(await snapshotTree(world.repo.dir, [".git"])).toEqual(before)
   })
 })
 

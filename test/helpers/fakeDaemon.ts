@@ -338,6 +338,21 @@ export const geminiSnapshot = (options: { readonly quota: number; readonly windo
   }
 }
 
+/** A copilot snapshot: `used` of `limit` premium requests this month, reset under `quota_reset`. */
+export const copilotSnapshot = (options: { readonly used: number; readonly limit: number }): UsageSnapshot => {
+  const timestamp = nowRfc3339()
+  const remaining = Math.max(0, options.limit - options.used)
+  return {
+    provider_id: "copilot",
+    account_id: "copilot",
+    timestamp,
+    status: remaining < options.limit * 0.05 ? "LIMITED" : remaining < options.limit * 0.2 ? "NEAR_LIMIT" : "OK",
+    metrics: { premium_interactions_quota: { used: options.used, limit: options.limit, remaining, unit: "requests", window: "month" } },
+    resets: { quota_reset: hoursAfter(timestamp, 24 * 10) },
+    attributes: hydrated
+  }
+}
+
 const defaultAccountByProvider: Readonly<Record<string, string>> = { claude_code: "claude-code", codex: "codex-cli" }
 
 /** What the daemon serves for an account before its first fetch: UNKNOWN, no metrics, no telemetry_root. */
