@@ -12,55 +12,56 @@ import { completedTurn, sessionStartContexts, useAgentWorld } from "./clients.js
 const marker = "the-harness-marker"
 
 interface HarnessHooks {
-  /** Writes hooks (or a plugin) into the repository that append `{"event":…,"payload":…}` lines to `log`. */
-  readonly install: (repo: Repo, log: string) => Promise<void>
-  /** The events the hooks see in one headless turn, in order. */
+  /** The events the hooks see in one headless turn, in order; the first is the session's start. */
   readonly events: ReadonlyArray<string>
+  /** Writes hooks (or a plugin) on `events` into the repository that append `{"event":…,"payload":…}` lines to `log`. */
+  readonly install: (repo: Repo, log: string, events: ReadonlyArray<string>) => Promise<void>
   /** Where a hook's payload names the session's directory. */
   readonly directoryOf: (payload: Record<string, unknown>) => unknown
 }
 
-/** A shell command appending `{"event":"<event>","payload":<its stdin>}` as one line to `log`. */
-const appendPayload = (log: string, event: string) =>
-  `{ printf '{"event":"${event}","payload":'; tr -d '\\n'; echo '}'; } >> '${log}'`
+/**
+ * The client's hooks by event: `handlers(command)` for each, the command appending the event and its payload (stdin)
+ * as one line to `log`, and on the session's start also printing `startOutput`, the client's shape of a context.
+ */
+const shellHooks = (
+  log: string,
+  events: ReadonlyArray<string>,
+  startOutput: unknown,
+  handlers: (command: string) => unknown
+) =>
+  Object.fromEntries(events.map((event, index) => {
+    const append = `{ printf '{"event":"${event}","payload":'; tr -d '\\n'; echo '}'; } >> '${log}'`
+    return [event, handlers(index === 0 ? `${append} && echo '${JSON.stringify(startOutput)}'` : append)]
+  }))
 
 const harnessHooks: Readonly<Record<"qwen" | "copilot" | "opencode", HarnessHooks>> = {
   qwen: {
-    // Claude Code's shape and event names, timeouts in seconds.
-    install: (repo, log) => {
-      const hook = (event: string, output = "") => [{
-        matcher: "*",
-        hooks: [{ type: "command", command: `${appendPayload(log, event)}${output}`, timeout: 10 }]
-      }]
-      const context = { hookSpecificOutput: { hookEventName: "SessionStart", additionalContext: marker } }
-      return repo.write(".qwen/settings.json", JSON.stringify({
-        hooks: {
-          SessionStart: hook("SessionStart", ` && echo '${JSON.stringify(context)}'`),
-          UserPromptSubmit: hook("UserPromptSubmit"),
-          Stop: hook("Stop")
-        }
-      }))
-    },
     events: ["SessionStart", "UserPromptSubmit", "Stop"],
+    // Claude Code's shape and event names, timeouts in seconds.
+    install: (repo, log, events) =>
+      repo.write(".qwen/settings.json", JSON.stringify({
+        hooks: shellHooks(
+          log,
+          events,
+          { hookSpecificOutput: { hookEventName: "SessionStart", additionalContext: marker } },
+          (command) => [{ matcher: "*", hooks: [{ type: "command", command, timeout: 10 }] }]
+        )
+      })),
     directoryOf: (payload) => payload["cwd"]
   },
   copilot: {
-    // A file of its own in .github/hooks/; only a top-level additionalContext reaches the model.
-    install: (repo, log) => {
-      const hook = (event: string, output = "") => [{ type: "command", bash: `${appendPayload(log, event)}${output}`, timeoutSec: 10 }]
-      return repo.write(".github/hooks/harness.json", JSON.stringify({
-        version: 1,
-        hooks: {
-          sessionStart: hook("sessionStart", ` && echo '${JSON.stringify({ additionalContext: marker })}'`),
-          userPromptSubmitted: hook("userPromptSubmitted"),
-          agentStop: hook("agentStop")
-        }
-      }))
-    },
     events: ["sessionStart", "userPromptSubmitted", "agentStop"],
+    // A file of its own in .github/hooks/; only a top-level additionalContext reaches the model.
+    install: (repo, log, events) =>
+      repo.write(".github/hooks/harness.json", JSON.stringify({
+        version: 1,
+        hooks: shellHooks(log, events, { additionalContext: marker }, (bash) => [{ type: "command", bash, timeoutSec: 10 }])
+      })),
     directoryOf: (payload) => payload["cwd"]
   },
   opencode: {
+    events: ["session.created", "chat.message", "session.idle"],
     // No shell hooks: a plugin module; session.created starts, chat.message is the prompt, session.idle ends a turn.
     install: (repo, log) =>
       repo.write(".opencode/plugin/harness.js", [
@@ -75,7 +76,6 @@ const harnessHooks: Readonly<Record<"qwen" | "copilot" | "opencode", HarnessHook
         `})`,
         ``
       ].join("\n")),
-    events: ["session.created", "chat.message", "session.idle"],
     directoryOf: (payload) => payload["directory"]
   }
 }
@@ -85,7 +85,7 @@ describe.each(["qwen", "copilot", "opencode"] as const)("%s in the harness", (cl
     const world = await useAgentWorld(context, { kind: "ok", readModel: { snapshots: {} } })
     const log = join(world.repo.base, "hook-events.jsonl")
     const hooks = harnessHooks[client]
-    await hooks.install(world.repo, log)
+    await hooks.install(world.repo, log, hooks.events)
 
     const turn = await completedTurn(world, client, "Subtract the discount in total()")
 
