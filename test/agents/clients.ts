@@ -97,9 +97,10 @@ const writeClientSettings = async (client: AgentClient, home: string, repoDir: s
 /**
  * What OpenCode leaves in each of its config directories after npm-installing `@opencode-ai/plugin` there, which it
  * does at start unless the lockfile and node_modules already name it (it blocks ~70 s without the registry, ~40 s with):
- * the package's manifest is all it checks.
+ * the package's manifest is all it checks. The .gitignore, which it writes at every start, is its own, byte for byte.
  */
 const seedOpenCodePluginDependency = async (configDir: string) => {
+  await writeFileIn(configDir, ".gitignore", "node_modules\npackage.json\npackage-lock.json\nbun.lock\n.gitignore")
   const { version } = clientPackages.opencode
   const dependencies = { "@opencode-ai/plugin": version }
   await writeJson(join(configDir, "package.json"), { dependencies })
