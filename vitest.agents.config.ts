@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config"
 
-// npm run test:agents: the real Claude Code, Codex and Gemini CLI, installed into a cache outside the project by the
-// global setup, driven against loopback stand-ins. Kept out of `npm test`: it needs the clients (100–400 MB each).
+// npm run test:agents: the real Claude Code, Codex, Gemini CLI, Qwen Code, Copilot CLI and OpenCode, installed into a
+// cache outside the project by the global setup, driven against loopback stand-ins. Kept out of `npm test`: it needs the clients (100–400 MB each).
 export default defineConfig({
   test: {
     include: ["test/agents/**/*.test.ts"],

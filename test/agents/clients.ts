@@ -1,8 +1,9 @@
+import { execFileSync } from "node:child_process"
 import { chmod, mkdir, writeFile } from "node:fs/promises"
 import { dirname, join } from "node:path"
 import { type FakeDaemonScenario, startFakeDaemon } from "../helpers/fakeDaemon.js"
 import { cliPath, makeRepo, type Repo, run, type RunResult, type TestCleanup, writeFileIn } from "../helpers/repo.js"
-import { type AgentClient, clientBinary } from "./installedClients.js"
+import { type AgentClient, clientBinary, clientPackages, installDirOf } from "./installedClients.js"
 import { type ModelRequest, startModelStandIn } from "./modelStandIn.js"
 
 // The real clients run as a user runs them, in a scratch world: a repository where `handover init` has run, a
@@ -21,6 +22,12 @@ export interface ClientRun {
 
 export interface AgentWorld {
   readonly repo: Repo
+  /**
+   * Sets the client up as its user would have before: its user settings in the scratch HOME, pointing it at the model
+   * stand-in, and for OpenCode the plugin dependency it keeps in the repository's .opencode/. runTurn does it before a
+   * client's first turn; a test that compares the repository with an earlier state does it first.
+   */
+  readonly prepare: (client: AgentClient) => Promise<void>
   /** Runs one headless turn of the client with this prompt in the repository. */
   readonly runTurn: (client: AgentClient, prompt: string) => Promise<ClientRun>
 }
@@ -32,8 +39,11 @@ const writeJson = async (path: string, value: unknown) => {
   await writeFile(path, `${JSON.stringify(value, null, 2)}\n`)
 }
 
-/** The client's user settings under the scratch HOME, pointing it at the model stand-in, as the recipes say. */
-const writeUserSettings = async (client: AgentClient, home: string, repoDir: string, modelBaseUrl: string) => {
+/** The model name the OpenAI-compatible clients are told to ask the stand-in for. */
+const standInModel = "standin"
+
+/** The client's settings, pointing it at the model stand-in, as the recipes in agent-surfaces.md say. */
+const writeClientSettings = async (client: AgentClient, home: string, repoDir: string, modelBaseUrl: string) => {
   switch (client) {
     case "claude":
       return // everything Claude Code needs is in its environment
@@ -58,7 +68,49 @@ const writeUserSettings = async (client: AgentClient, home: string, repoDir: str
         telemetry: { enabled: false },
         general: { enableAutoUpdate: false, enableAutoUpdateNotification: false }
       })
+    case "qwen":
+      return writeJson(join(home, ".qwen", "settings.json"), {
+        security: { auth: { selectedType: "openai" } },
+        model: { name: standInModel }
+      })
+    case "copilot":
+      return // everything Copilot CLI needs is in its environment
+    case "opencode":
+      await writeJson(join(home, ".config", "opencode", "opencode.json"), {
+        provider: {
+          standin: {
+            npm: "@ai-sdk/openai-compatible",
+            options: { baseURL: `${modelBaseUrl}/v1`, apiKey: "standin" },
+            models: { [standInModel]: {} }
+          }
+        },
+        model: `standin/${standInModel}`,
+        small_model: `standin/${standInModel}`,
+        autoupdate: false,
+        share: "disabled"
+      })
+      await seedOpenCodePluginDependency(join(home, ".config", "opencode"))
+      return seedOpenCodePluginDependency(join(repoDir, ".opencode"))
   }
+}
+
+/**
+ * What OpenCode leaves in each of its config directories after npm-installing `@opencode-ai/plugin` there, which it
+ * does at start unless the lockfile and node_modules already name it (it blocks ~70 s without the registry, ~40 s with):
+ * the package's manifest is all it checks. The .gitignore, which it writes at every start, is its own, byte for byte.
+ */
+const seedOpenCodePluginDependency = async (configDir: string) => {
+  await writeFileIn(configDir, ".gitignore", "node_modules\npackage.json\npackage-lock.json\nbun.lock\n.gitignore")
+  const { version } = clientPackages.opencode
+  const dependencies = { "@opencode-ai/plugin": version }
+  await writeJson(join(configDir, "package.json"), { dependencies })
+  await writeJson(join(configDir, "package-lock.json"), {
+    name: "opencode-config",
+    lockfileVersion: 3,
+    requires: true,
+    packages: { "": { dependencies }, "node_modules/@opencode-ai/plugin": { version } }
+  })
+  await writeJson(join(configDir, "node_modules", "@opencode-ai", "plugin", "package.json"), { name: "@opencode-ai/plugin", version })
 }
 
 const clientEnvironment = (client: AgentClient, home: string, modelBaseUrl: string): Record<string, string> => {
@@ -77,6 +129,28 @@ const clientEnvironment = (client: AgentClient, home: string, modelBaseUrl: stri
     case "gemini":
       // Without workspace trust a headless run exits 55; --skip-trust would silently drop the project's hooks.
       return { GEMINI_API_KEY: "standin", GOOGLE_GEMINI_BASE_URL: modelBaseUrl, GEMINI_CLI_TRUST_WORKSPACE: "true" }
+    case "qwen":
+      return { OPENAI_API_KEY: "standin", OPENAI_BASE_URL: `${modelBaseUrl}/v1`, OPENAI_MODEL: standInModel }
+    case "copilot":
+      return {
+        COPILOT_HOME: join(home, ".copilot"),
+        // The executable unpacks itself (235 MB) into $XDG_CACHE_HOME/copilot on first run: once, next to the install.
+        XDG_CACHE_HOME: join(installDirOf(clientPackages.copilot), "xdg-cache"),
+        COPILOT_AUTO_UPDATE: "false",
+        COPILOT_OFFLINE: "true",
+        COPILOT_PROVIDER_BASE_URL: `${modelBaseUrl}/v1`,
+        COPILOT_PROVIDER_API_KEY: "standin",
+        COPILOT_MODEL: "gpt-4.1",
+        // Without it a prompt-mode run (-p) skips the repository's hooks.
+        GITHUB_COPILOT_PROMPT_MODE_REPO_HOOKS: "true"
+      }
+    case "opencode":
+      return {
+        XDG_CACHE_HOME: join(home, ".cache"),
+        XDG_DATA_HOME: join(home, ".local", "share"),
+        OPENCODE_DISABLE_MODELS_FETCH: "1",
+        OPENCODE_DISABLE_AUTOUPDATE: "1"
+      }
   }
 }
 
@@ -88,7 +162,13 @@ const headlessArguments = (client: AgentClient, prompt: string): ReadonlyArray<s
       // Untrusted hooks are skipped silently; a user trusts them once in /hooks, a test with this flag.
       return ["exec", "--dangerously-bypass-hook-trust", prompt]
     case "gemini":
+    case "qwen":
       return ["-p", prompt, "--output-format", "json"]
+    case "copilot":
+      return ["-p", prompt]
+    case "opencode":
+      // Words, not one argument: `opencode run` quotes a quoted argument again.
+      return ["run", ...prompt.split(" ")]
   }
 }
 
@@ -119,18 +199,22 @@ export const useAgentWorld = async (context: TestCleanup, openusage: FakeDaemonS
   context.onTestFinished(() => model.close())
   const binDir = await makeHandoverShim(repo.base)
 
-  const configured = new Set<AgentClient>()
+  const prepared = new Set<AgentClient>()
+  const prepare = async (client: AgentClient) => {
+    if (prepared.has(client)) return
+    await writeClientSettings(client, repo.home, repo.dir, model.baseUrl)
+    prepared.add(client)
+  }
   const runTurn = async (client: AgentClient, prompt: string): Promise<ClientRun> => {
-    if (!configured.has(client)) {
-      await writeUserSettings(client, repo.home, repo.dir, model.baseUrl)
-      configured.add(client)
-    }
+    await prepare(client)
     const env = {
       ...repo.env,
       ...clientEnvironment(client, repo.home, model.baseUrl),
       OPENUSAGE_TELEMETRY_SOCKET: daemon.socketPath,
       PATH: [binDir, dirname(process.execPath), process.env["PATH"] ?? ""].join(":"),
-      NO_PROXY: "127.0.0.1,localhost"
+      NO_PROXY: "127.0.0.1,localhost",
+      // As a shell sets it: OpenCode takes its directory from PWD, not from the working directory.
+      PWD: repo.dir
     }
     const firstRequest = model.requests.length
     const result = await run(
@@ -140,7 +224,7 @@ export const useAgentWorld = async (context: TestCleanup, openusage: FakeDaemonS
     )
     return { client, result, modelRequests: model.requests.slice(firstRequest) }
   }
-  return { repo, runTurn }
+  return { repo, prepare, runTurn }
 }
 
 const tail = (text: string, lines: number) => text.trimEnd().split("\n").slice(-lines).join("\n")
@@ -193,12 +277,23 @@ const recordOf = (value: unknown): Record<string, unknown> =>
 const arrayOf = (value: unknown): ReadonlyArray<unknown> => (Array.isArray(value) ? value : [])
 
 const claudeContextPrefix = "SessionStart hook additional context: "
+const qwenContext = /<qwen:session-start-context[^>]*>\s*SessionStart additional context:\n([\s\S]*?)<\/qwen:session-start-context>/g
+
+/** The chat-completions messages of a request with this role, as text (content parts joined). */
+const chatMessagesOf = (body: Record<string, unknown>, role: string): ReadonlyArray<string> =>
+  arrayOf(body["messages"]).flatMap((message) => {
+    const { role: messageRole, content } = recordOf(message)
+    if (messageRole !== role) return []
+    return [typeof content === "string" ? content : arrayOf(content).map((part) => String(recordOf(part)["text"])).join("")]
+  })
 
 /**
  * The texts a session-start hook added to this turn's model requests, where each client puts them: Claude Code as a
  * `system` message behind "SessionStart hook additional context: ", Codex as a developer message of its own (the
  * texts of all developer messages, the client's own instructions included), Gemini CLI inside `<hook_context>` in the
- * user's prompt.
+ * user's prompt, Qwen Code in the system prompt inside `<qwen:session-start-context>`, Copilot CLI as user messages of
+ * their own ahead of the prompt (the last user message of a request), OpenCode as system messages of their own after
+ * its own system prompt (the first).
  */
 export const sessionStartContexts = (turn: ClientRun): ReadonlyArray<string> =>
   turn.modelRequests.flatMap(({ json }) => {
@@ -222,5 +317,21 @@ export const sessionStartContexts = (turn: ClientRun): ReadonlyArray<string> =>
             [...String(recordOf(part)["text"]).matchAll(/<hook_context>([\s\S]*?)<\/hook_context>/g)].map((match) => match[1]!.trim())
           )
         )
+      case "qwen":
+        return chatMessagesOf(body, "system").flatMap((text) => [...text.matchAll(qwenContext)].map((match) => match[1]!.trim()))
+      case "copilot":
+        return chatMessagesOf(body, "user").slice(0, -1)
+      case "opencode":
+        return chatMessagesOf(body, "system").slice(1)
     }
   })
+
+let handoverAdapterIds: ReadonlyArray<string> | undefined
+
+/** Whether the built handover has an adapter for the client (`handover adapters --json` lists it). */
+export const adapterExists = (client: AgentClient): boolean => {
+  handoverAdapterIds ??= (JSON.parse(execFileSync(process.execPath, [cliPath, "adapters", "--json"], { encoding: "utf8" })) as {
+    readonly adapters: ReadonlyArray<{ readonly id: string }>
+  }).adapters.map(({ id }) => id)
+  return handoverAdapterIds.includes(client)
+}

@@ -2,15 +2,15 @@ import { readFile } from "node:fs/promises"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import type { UsageSnapshot } from "../../src/domain/OpenUsage.js"
-import { claudeSnapshot, codexSnapshot, geminiSnapshot, readModelOf } from "../helpers/fakeDaemon.js"
+import { claudeSnapshot, codexSnapshot, copilotSnapshot, geminiSnapshot, readModelOf } from "../helpers/fakeDaemon.js"
 import { bundleIds, eventLog, readBundleJson } from "../helpers/hooks.js"
 import { type Repo, snapshotTree } from "../helpers/repo.js"
-import { type ClientRun, completedTurn, connect, sessionStartContexts, useAgentWorld } from "./clients.js"
+import { adapterExists, type ClientRun, completedTurn, connect, sessionStartContexts, useAgentWorld } from "./clients.js"
 import type { AgentClient } from "./installedClients.js"
 
-// The product end to end with the real Claude Code, Codex and Gemini CLI, connected by `handover enable`: their own
-// hooks run handover while openusage says the
-// quota is nearly spent, and the next real session, of the same tool or the other one, is told about the handover.
+// The product end to end with the real clients, connected by `handover enable`: their own hooks run handover while
+// openusage says the quota is nearly spent, and the next real session, of the same tool or another one, is told about
+// the handover. A client whose adapter the built handover does not have yet is skipped.
 
 const firstPrompt = "Subtract the discount in total() and add a test for it"
 
@@ -35,15 +35,19 @@ const theAutomaticCapture = async (repo: Repo, tool: AgentClient): Promise<strin
 
 
 /** What openusage reports for each client whose quota it knows, this much used. */
-const quotaAt: Record<"claude" | "codex" | "gemini", (percent: number) => UsageSnapshot> = {
+const quotaAt: Record<"claude" | "codex" | "gemini" | "copilot", (percent: number) => UsageSnapshot> = {
   claude: (percent) => claudeSnapshot({ fiveHour: percent }),
   codex: (percent) => codexSnapshot({ primary: percent }),
-  gemini: (percent) => geminiSnapshot({ quota: percent })
+  gemini: (percent) => geminiSnapshot({ quota: percent }),
+  copilot: (percent) => copilotSnapshot({ premiumUsed: percent * 3 })
 }
+/** The tools that capture automatically in the matrix below; every client is a target. */
 const sources = ["claude", "codex", "gemini"] as const
+const targets = ["claude", "codex", "gemini", "qwen", "copilot", "opencode"] as const
+const automaticSources = [...sources, "copilot"] as const
 
-describe.each(sources.map((client) => ({ client })))("$client through the hooks handover enable writes", ({ client }) => {
-  it("captures once when its quota is at 95%, and tells its next session that a handover is pending", async (context) => {
+describe.each(automaticSources.map((client) => ({ client })))("$client through the hooks handover enable writes", ({ client }) => {
+  it.skipIf(!adapterExists(client))("captures once when its quota is at 95%, and tells its next session that a handover is pending", async (context) => {
     const world = await useAgentWorld(context, openusageServing(quotaAt[client](95)))
     await connect(world.repo, client)
 
@@ -63,21 +67,46 @@ describe.each(sources.map((client) => ({ client })))("$client through the hooks 
 
 // Every source tool's capture resumed by every other target tool (the same tool's next session is the test above).
 describe.each(sources.map((source) => ({ source })))("a capture through $source's real hooks", ({ source }) => {
-  const targets = sources.filter((target) => target !== source)
-  it(`reaches the next real session of ${targets.join(" and ")}, which capture nothing of their own`, async (context) => {
+  const others = targets.filter((target) => target !== source && adapterExists(target))
+  it(`reaches the next real session of ${others.join(", ")}, which capture nothing of their own`, async (context) => {
     const world = await useAgentWorld(
       context,
       openusageServing(...sources.map((client) => quotaAt[client](client === source ? 95 : 10)))
     )
-    for (const client of sources) await connect(world.repo, client)
+    for (const client of others) await world.prepare(client)
+    for (const client of [source, ...others]) await connect(world.repo, client)
     await completedTurn(world, source, firstPrompt)
     const id = await theAutomaticCapture(world.repo, source)
-    for (const target of targets) {
+    for (const target of others) {
       const [resumeContext] = pendingHandoverContexts(await completedTurn(world, target, "Take over the work here"))
       expect(resumeContext, `${source} → ${target}`).toContain(`(bundle ${id})`)
       expect(resumeContext, `${source} → ${target}`).toContain(firstPrompt)
     }
     expect(await bundleIds(world.repo.dir)).toEqual([id])
+  })
+})
+
+describe.each(["qwen", "copilot", "opencode"] as const)("%s through what handover enable writes", (client) => {
+  it.skipIf(!adapterExists(client))("tells its next session about a handover captured elsewhere; disable --purge leaves no trace", async (context) => {
+    const world = await useAgentWorld(context, openusageServing())
+    await world.prepare(client)
+    const before = await snapshotTree(world.repo.dir, [".git"])
+    await connect(world.repo, client)
+
+    const title = "Subtract the discount in total()"
+    const captured = await world.repo.cli(["capture", "--title", title, "--next-step", "Add a test for total()", "--json"])
+    expect(captured.code, captured.stderr).toBe(0)
+    const [id] = await bundleIds(world.repo.dir)
+
+    const turn = await completedTurn(world, client, "Take over the work in this repository")
+    const [resumeContext, ...more] = pendingHandoverContexts(turn)
+    expect(more).toEqual([])
+    expect(resumeContext).toContain(`(bundle ${id})`)
+    expect(resumeContext).toContain(title)
+
+    const disabled = await world.repo.cli(["disable", "--purge"])
+    expect(disabled.code, disabled.stderr).toBe(0)
+    expect(await snapshotTree(world.repo.dir, [".git"])).toEqual(before)
   })
 })
 

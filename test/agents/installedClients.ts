@@ -5,7 +5,7 @@ import { join } from "node:path"
 // Which real clients the agent tests drive, pinned, and where they are installed: a cache outside the project (they
 // weigh 100–400 MB each), one directory per package and version, so that every later run reuses the install.
 
-export type AgentClient = "claude" | "codex" | "gemini"
+export type AgentClient = "claude" | "codex" | "gemini" | "qwen" | "copilot" | "opencode"
 
 export interface ClientPackage {
   readonly name: string
@@ -17,7 +17,10 @@ export interface ClientPackage {
 export const clientPackages: Readonly<Record<AgentClient, ClientPackage>> = {
   claude: { name: "@anthropic-ai/claude-code", version: "2.1.197", bin: "claude" },
   codex: { name: "@openai/codex", version: "0.169.0", bin: "codex" },
-  gemini: { name: "@google/gemini-cli", version: "0.61.0", bin: "gemini" }
+  gemini: { name: "@google/gemini-cli", version: "0.61.0", bin: "gemini" },
+  qwen: { name: "@qwen-code/qwen-code", version: "0.24.4", bin: "qwen" },
+  copilot: { name: "@github/copilot", version: "1.0.102", bin: "copilot" },
+  opencode: { name: "opencode-ai", version: "1.18.33", bin: "opencode" }
 }
 
 export const agentsCacheRoot = (): string =>

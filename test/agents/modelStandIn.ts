@@ -1,9 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
 
-// The model APIs of Claude Code (Anthropic Messages), Codex (OpenAI Responses) and Gemini CLI (Gemini
-// generateContent), answered on 127.0.0.1 so that the real clients run whole turns with no network. Every answer is a
-// short "ok"; every request is recorded so that tests can read what reached the model.
+// The model APIs of Claude Code (Anthropic Messages), Codex (OpenAI Responses), Gemini CLI (Gemini generateContent)
+// and Qwen Code, Copilot CLI and OpenCode (OpenAI chat completions), answered on 127.0.0.1 so that the real clients run
+// whole turns with no network. Every answer is a short "ok"; every request is recorded so that tests can read what
+// reached the model.
 
 export interface ModelRequest {
   readonly method: string
@@ -32,12 +33,20 @@ const sendJson = (response: ServerResponse, status: number, payload: unknown) =>
   response.end(body)
 }
 
-/** Server-sent events: `event:` lines only where the API names its events (Anthropic, OpenAI; not Gemini). */
-const sendEvents = (response: ServerResponse, events: ReadonlyArray<{ readonly event?: string; readonly data: unknown }>) => {
+/**
+ * Server-sent events: `event:` lines only where the API names its events (Anthropic, OpenAI Responses; not Gemini nor
+ * chat completions), then the API's own end-of-stream data line if it has one (chat completions: `[DONE]`).
+ */
+const sendEvents = (
+  response: ServerResponse,
+  events: ReadonlyArray<{ readonly event?: string; readonly data: unknown }>,
+  endOfStream?: string
+) => {
   response.writeHead(200, { "Content-Type": "text/event-stream", "Cache-Control": "no-cache" })
   for (const { event, data } of events) {
     response.write(`${event === undefined ? "" : `event: ${event}\n`}data: ${JSON.stringify(data)}\n\n`)
   }
+  if (endOfStream !== undefined) response.write(`data: ${endOfStream}\n\n`)
   response.end()
 }
 
@@ -102,6 +111,27 @@ const answerOpenAiResponses = (request: Record<string, unknown>, response: Serve
   ])
 }
 
+const answerOpenAiChatCompletions = (request: Record<string, unknown>, response: ServerResponse) => {
+  const base = { id: "chatcmpl-standin", created: Math.floor(Date.now() / 1000), model: request["model"] ?? "standin" }
+  const usage = { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 }
+  if (request["stream"] !== true) {
+    return sendJson(response, 200, {
+      ...base,
+      object: "chat.completion",
+      choices: [{ index: 0, message: { role: "assistant", content: answerText }, finish_reason: "stop" }],
+      usage
+    })
+  }
+  const chunk = (choices: ReadonlyArray<unknown>, extra: Record<string, unknown> = {}) => ({
+    data: { ...base, object: "chat.completion.chunk", choices, ...extra }
+  })
+  sendEvents(response, [
+    chunk([{ index: 0, delta: { role: "assistant", content: answerText }, finish_reason: null }]),
+    chunk([{ index: 0, delta: {}, finish_reason: "stop" }]),
+    chunk([], { usage })
+  ], "[DONE]")
+}
+
 /** A value of the JSON schema's shape (the subset Gemini CLI asks for): its first enum value, else a plain one. */
 const valueMatching = (schema: unknown): unknown => {
   if (typeof schema !== "object" || schema === null) return answerText
@@ -143,6 +173,7 @@ const route = (method: string, path: string, json: unknown, response: ServerResp
   if (method === "HEAD") return response.writeHead(200).end()
   if (method === "POST" && path.startsWith("/v1/messages")) return answerAnthropic(request, response)
   if (method === "POST" && path.startsWith("/v1/responses")) return answerOpenAiResponses(request, response)
+  if (method === "POST" && path.startsWith("/v1/chat/completions")) return answerOpenAiChatCompletions(request, response)
   if (method === "POST" && /^\/v1beta\/models\/[^/:]+:(stream)?[gG]enerateContent/.test(path)) {
     return answerGemini(path, request, response)
   }
@@ -169,7 +200,7 @@ const parseJson = (text: string): unknown => {
   }
 }
 
-/** Serves the three model APIs on an ephemeral loopback port until close(), or for ten minutes at most. */
+/** Serves the four model APIs on an ephemeral loopback port until close(), or for ten minutes at most. */
 export const startModelStandIn = async (): Promise<ModelStandIn> => {
   const requests: Array<ModelRequest> = []
   const server = createServer((incoming, response) => {
