@@ -9,9 +9,9 @@ import { Git } from "../services/Git.js"
 import { Store } from "../services/Store.js"
 import { Surfaces } from "../services/Surfaces.js"
 import { observeQuota } from "../workflows/Quota.js"
-import { adapterOptions, loadConfig, repoRoot, setOption } from "./common.js"
+import { loadConfig, repoRoot } from "./common.js"
 import { initStore } from "./init.js"
-import { installChosen, sharedOption } from "./install.js"
+import { installChosen, installOptions } from "./install.js"
 
 /** Removes a store that holds neither a config nor an install record, keeping what git tracks there. */
 const removeEmptyStore = (root: string) =>
@@ -24,7 +24,7 @@ const removeEmptyStore = (root: string) =>
 
 export const enableCommand = Command.make(
   "enable",
-  { ...adapterOptions, shared: sharedOption, set: setOption },
+  installOptions,
   (args) =>
     Effect.gen(function*() {
       const root = yield* repoRoot

@@ -3,7 +3,7 @@ import { InputInvalid } from "../domain/errors.js"
 import { Stdio } from "../services/Stdio.js"
 
 /** A summary is a page of text: bounded, so that a stray file cannot make a bundle.json of hundreds of megabytes. */
-export const maxSummaryBytes = 1024 * 1024
+const maxSummaryBytes = 1024 * 1024
 
 /** Text from a file, or from standard input when the path is "-". */
 export const readInput = (path: string, cwd: string) =>

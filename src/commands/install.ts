@@ -8,9 +8,14 @@ import { Store } from "../services/Store.js"
 import { afterInstallNotes, findTools, installAdapters, reportLines } from "../workflows/Install.js"
 import { adapterOptions, loadConfig, repoRoot, setOption } from "./common.js"
 
-export const sharedOption = Options.boolean("shared").pipe(
-  Options.withDescription("write the hook files meant to be committed (.claude/settings.json) rather than the local ones")
-)
+/** The options of install and enable: which adapters, shared files or local ones, config overrides. */
+export const installOptions = {
+  ...adapterOptions,
+  shared: Options.boolean("shared").pipe(
+    Options.withDescription("write the hook files meant to be committed (.claude/settings.json) rather than the local ones")
+  ),
+  set: setOption
+}
 
 /** Chooses the adapters and installs them; the lines to print, the choice and what was done. */
 export const installChosen = (
@@ -39,7 +44,7 @@ export const installChosen = (
 
 export const installCommand = Command.make(
   "install",
-  { ...adapterOptions, shared: sharedOption, set: setOption },
+  installOptions,
   (args) =>
     Effect.gen(function*() {
       const root = yield* repoRoot

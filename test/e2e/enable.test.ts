@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process"
-import { readFile, symlink, writeFile } from "node:fs/promises"
+import { mkdir, readFile, symlink, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { beforeAll, describe, expect, it } from "vitest"
 import { assertCliBuilt, snapshotTree, useRepo } from "../helpers/repo.js"
@@ -191,6 +191,20 @@ describe.concurrent("enable and disable", () => {
       expect(expectCleanFailure(await repo.cli(args), 1)).toMatch(/installed\.json is committed in this repository/)
     }
     expect(await snapshotTree(repo.dir, [".git"])).toEqual(before)
+  })
+
+  it("without --adapter, enable chooses the tools found on this machine plus AGENTS.md, says why, and records them", async (context) => {
+    const repo = await useRepo(context, { initial: { "a.txt": "a\n" } })
+    await mkdir(join(repo.home, ".codex"))
+    const enabled = await repo.cli(["enable"], { env: { PATH: "/usr/bin:/bin" } })
+    expectSuccess(enabled)
+    expect(enabled.stdout).toContain(
+      "Adapters: codex, agents (found on this machine: codex (~/.codex exists); and AGENTS.md, which many agents read)"
+    )
+    expect(JSON.parse(await readFile(join(repo.dir, ".handover/config.json"), "utf8")).adapters).toEqual(["codex", "agents"])
+    // Later installs follow the config, not the machine.
+    await mkdir(join(repo.home, ".gemini"))
+    expect((await repo.cli(["install"])).stdout).toContain("Adapters: codex, agents (the config's adapters)")
   })
 
   it("an unknown adapter is refused with the known ones; install needs an initialised store", async (context) => {
