@@ -84,6 +84,7 @@ export const runCommand = Command.make("run", options, (args) =>
     yield* Ref.set(invocation.exitCode, exit.code)
   })).pipe(
     Command.withDescription(
-      "start CMD (no shell, stdio inherited) with the pending handover in its environment; exits with CMD's code"
+      `${usage}: start CMD (no shell, stdio inherited) with the pending handover in its environment ` +
+        "(HANDOVER_BUNDLE, HANDOVER_SUMMARY, HANDOVER_PATCH); exits with CMD's code"
     )
   )

@@ -15,7 +15,12 @@ const launchFailed = (program: string, error: NodeJS.ErrnoException): LaunchFail
     detail: error.code ?? error.message
   })
 
-const launch = (request: LaunchRequest) =>
+/** What handover wrote to stderr reaches it before the child does (a pipe takes writes asynchronously). */
+const stderrFlushed = Effect.async<void>((resume) => {
+  process.stderr.write("", () => resume(Effect.void))
+})
+
+const startAndWait = (request: LaunchRequest) =>
   Effect.async<ChildExit, LaunchFailed>((resume) => {
     // isatty, not process.stdin.isTTY: creating process.stdin on a terminal would make handover a reader of it too.
     const terminalSendsSigint = isatty(0)
@@ -36,7 +41,10 @@ const launch = (request: LaunchRequest) =>
     }
     // Listening is what keeps handover alive on these signals: Node's default would end it and orphan the child.
     for (const signal of forwardedSignals) process.on(signal, forward)
-    child.once("error", (error) => finish(Effect.fail(launchFailed(request.program, error))))
+    child.on("error", (error) => {
+      // Only a child that never started (no pid) is a failed launch; a signal that could not be sent is not one.
+      if (child.pid === undefined) finish(Effect.fail(launchFailed(request.program, error)))
+    })
     child.once("exit", (code, signal) =>
       finish(Effect.succeed(
         signal === null ? { code: code ?? 1, signal: null } : { code: 128 + (constants.signals[signal] ?? 0), signal }
@@ -48,5 +56,7 @@ const launch = (request: LaunchRequest) =>
       child.kill("SIGTERM")
     })
   })
+
+const launch = (request: LaunchRequest) => Effect.zipRight(stderrFlushed, startAndWait(request))
 
 export const LauncherLive = Layer.succeed(Launcher, Launcher.of({ launch }))

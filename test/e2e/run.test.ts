@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "@effect/vitest"
-import { spawn } from "node:child_process"
+import { spawn, spawnSync } from "node:child_process"
 import { access, mkdir, readdir, readFile, writeFile } from "node:fs/promises"
 import { delimiter, join } from "node:path"
 import { assertCliBuilt, cliPath, type Repo, runCli, type RunResult, useRepo } from "../helpers/repo.js"
@@ -163,6 +163,42 @@ setInterval(() => {}, 1000)`
     })
   }
 
+  // util-linux script gives handover a terminal; Ctrl-C typed into it reaches the foreground process group.
+  it.skipIf(!hasScript)("on a terminal Ctrl-C reaches the child once: handover does not pass it on again", async (context) => {
+    const repo = await useRepo(context, { initial: { "a.txt": "a\n" } })
+    const ready = join(repo.base, "ready")
+    const count = join(repo.base, "count")
+    // Counts SIGINTs and reports the count on SIGTERM, which handover always passes on.
+    const counter = await script(
+      repo,
+      "count.cjs",
+      `const fs = require("node:fs")
+let sigints = 0
+process.on("SIGINT", () => {
+  sigints++
+  fs.writeFileSync(${JSON.stringify(ready)}, "interrupted")
+})
+process.on("SIGTERM", () => {
+  fs.writeFileSync(${JSON.stringify(count)}, String(sigints))
+  process.exit(9)
+})
+fs.writeFileSync(${JSON.stringify(ready)}, String(process.ppid))
+setInterval(() => {}, 1000)`
+    )
+    const command = [process.execPath, cliPath, "run", "--", process.execPath, counter].map(shellQuote).join(" ")
+    const terminal = spawn("script", ["-qec", command, "/dev/null"], { cwd: repo.dir, env: repo.env, stdio: "pipe" })
+    terminal.stdout.resume()
+    const done = new Promise<number | null>((resolve) => terminal.on("close", resolve))
+    const handoverPid = Number(await waitForFile(ready, (text) => /^\d+$/.test(text)))
+    terminal.stdin.write("\x03")
+    await waitForFile(ready, (text) => text === "interrupted")
+    // Both got the terminal's SIGINT before this SIGTERM; a SIGINT handover passed on would reach the child first.
+    process.kill(handoverPid, "SIGTERM")
+    expect(await done).toBe(9)
+    terminal.stdin.end()
+    expect(await readFile(count, "utf8")).toBe("1")
+  })
+
   it("of 4 racing run --claim exactly one child gets the handover; claim.json names that run's target", async (context) => {
     const repo = await useRepo(context, { initial: { "a.txt": "a\n" } })
     await repo.write("a.txt", "changed\n")
@@ -228,3 +264,15 @@ setInterval(() => {}, 1000)`
 
 const lastLine = (result: RunResult) => result.stderr.trimEnd().split("\n").at(-1)
 
+const hasScript = spawnSync("script", ["--version"]).status === 0
+
+const shellQuote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`
+
+/** Waits until the file exists and its text passes `done` (a child's way of saying how far it got). */
+const waitForFile = async (path: string, done: (text: string) => boolean): Promise<string> => {
+  for (;;) {
+    const text = await readFile(path, "utf8").catch(() => "")
+    if (done(text)) return text
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
