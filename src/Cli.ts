@@ -85,7 +85,7 @@ const flagsOf = (name: string | undefined): FlagValues | undefined => {
  * a repeatable flag silently. `run` keeps everything after `--` from the parser: CMD's own flags are CMD's.
  */
 export const run = (argv: ReadonlyArray<string>) => {
-  const [node = "node", script = "handover", name, ...rest] = argv
+  const [, , name, ...rest] = argv
   const { own, command } = name === "run" ? splitAtDoubleDash(rest) : { own: rest, command: [] }
   const flags = flagsOf(name)
   const missing = flags === undefined ? undefined : findMissingFlagValue(own, flags)
@@ -96,8 +96,7 @@ export const run = (argv: ReadonlyArray<string>) => {
   }
   return Effect.gen(function*() {
     const exitCode = yield* Ref.make(0)
-    const parsed = name === "run" ? [node, script, name, ...own] : argv
-    yield* runCommandLine(parsed).pipe(Effect.provideService(RunInvocation, { command, exitCode }))
+    yield* runCommandLine([...argv.slice(0, 3), ...own]).pipe(Effect.provideService(RunInvocation, { command, exitCode }))
     return yield* Ref.get(exitCode)
   })
 }

@@ -42,6 +42,11 @@ const options = {
 const usageError = (line: string) =>
   Console.error(line).pipe(Effect.zipRight(Effect.fail(ValidationError.missingValue(HelpDoc.p(line)))))
 
+const withoutHandover = (program: string, why: string) =>
+  Console.error(printableLine(`handover: ${why}; starting ${program} without a handover`)).pipe(
+    Effect.as(Option.none<FoundHandover>())
+  )
+
 /** The handover this run resumes, if any; whatever goes wrong on handover's side only costs CMD its handover. */
 const findHandover = (claim: boolean, assignments: ReadonlyArray<string>, target: string | undefined, program: string) =>
   Effect.gen(function*() {
@@ -50,15 +55,8 @@ const findHandover = (claim: boolean, assignments: ReadonlyArray<string>, target
     const bundle = yield* (claim ? claimBundle(root, config, { target }) : pendingBundle(root, config, { target }))
     return Option.some<FoundHandover>({ root, bundle, claimed: claim })
   }).pipe(
-    Effect.catchAll((error) => Effect.succeed(error.message)),
-    Effect.catchAllDefect((defect) => Effect.succeed(`internal error: ${String(defect)}`)),
-    Effect.flatMap((found) =>
-      typeof found !== "string"
-        ? Effect.succeed(found)
-        : Console.error(printableLine(`handover: ${found}; starting ${program} without a handover`)).pipe(
-          Effect.as(Option.none<FoundHandover>())
-        )
-    )
+    Effect.catchAll((error) => withoutHandover(program, error.message)),
+    Effect.catchAllDefect((defect) => withoutHandover(program, `internal error: ${String(defect)}`))
   )
 
 export const runCommand = Command.make("run", options, (args) =>
@@ -75,7 +73,8 @@ export const runCommand = Command.make("run", options, (args) =>
       { command: [program, ...rest], parentEnv: (yield* Workspace).env, target, prompt: args.prompt },
       Option.getOrNull(handover)
     )
-    // Everything the user should know before the child takes the terminal is said here, in this one place.
+    // What handover says about the handover (which bundle, claimed or not, the prompt, how fresh it is) goes out
+    // here, in this one place, before the child takes the terminal.
     for (const note of plan.notes) yield* Console.error(note)
     const exit = yield* (yield* Launcher).launch(plan).pipe(
       Effect.catchTag("LaunchFailed", (error) =>
