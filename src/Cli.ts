@@ -7,6 +7,7 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as HashMap from "effect/HashMap"
 import * as Option from "effect/Option"
+import * as Ref from "effect/Ref"
 import { adaptersCommand } from "./commands/adapters.js"
 import { captureCommand } from "./commands/capture.js"
 import { disableCommand } from "./commands/disable.js"
@@ -19,9 +20,10 @@ import { pendingCommand } from "./commands/pending.js"
 import { pickupCommand } from "./commands/pickup.js"
 import { printConfigCommand } from "./commands/printConfig.js"
 import { renderCommand } from "./commands/render.js"
+import { RunInvocation, runCommand } from "./commands/run.js"
 import { sessionStartCommand } from "./commands/sessionStart.js"
 import { statusCommand } from "./commands/status.js"
-import { type FlagValues, findMissingFlagValue } from "./domain/CommandLine.js"
+import { type FlagValues, findMissingFlagValue, splitAtDoubleDash } from "./domain/CommandLine.js"
 
 declare const HANDOVER_VERSION: string
 
@@ -45,7 +47,8 @@ const handover = Command.make("handover").pipe(
     printConfigCommand,
     statusCommand,
     pendingCommand,
-    pickupCommand
+    pickupCommand,
+    runCommand
   ])
 )
 
@@ -77,15 +80,23 @@ const flagsOf = (name: string | undefined): FlagValues | undefined => {
 }
 
 /**
- * argv as process.argv has it: node, the script, then the subcommand and its arguments. A flag without its value is
- * caught before @effect/cli parses, which would take the next flag for the value or drop a repeatable flag silently.
+ * argv as process.argv has it: node, the script, then the subcommand and its arguments; succeeds with the exit code.
+ * A flag without its value is caught before @effect/cli parses, which would take the next flag for the value or drop
+ * a repeatable flag silently. `run` keeps everything after `--` from the parser: CMD's own flags are CMD's.
  */
 export const run = (argv: ReadonlyArray<string>) => {
-  const [, , name, ...args] = argv
+  const [, , name, ...rest] = argv
+  const { own, command } = name === "run" ? splitAtDoubleDash(rest) : { own: rest, command: [] }
   const flags = flagsOf(name)
-  const missing = flags === undefined ? undefined : findMissingFlagValue(args, flags)
-  if (missing === undefined) return runCommandLine(argv)
-  // A usage error like @effect/cli's own (printed here, exit 2), but naming the flag that lacks its value.
-  const line = `handover: ${name} ${missing.flag} needs a value (${missing.accepts}); see handover ${name} --help`
-  return Console.error(line).pipe(Effect.zipRight(Effect.fail(ValidationError.missingValue(HelpDoc.p(line)))))
+  const missing = flags === undefined ? undefined : findMissingFlagValue(own, flags)
+  if (missing !== undefined) {
+    // A usage error like @effect/cli's own (printed here, exit 2), but naming the flag that lacks its value.
+    const line = `handover: ${name} ${missing.flag} needs a value (${missing.accepts}); see handover ${name} --help`
+    return Console.error(line).pipe(Effect.zipRight(Effect.fail(ValidationError.missingValue(HelpDoc.p(line)))))
+  }
+  return Effect.gen(function*() {
+    const exitCode = yield* Ref.make(0)
+    yield* runCommandLine([...argv.slice(0, 3), ...own]).pipe(Effect.provideService(RunInvocation, { command, exitCode }))
+    return yield* Ref.get(exitCode)
+  })
 }

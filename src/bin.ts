@@ -13,10 +13,18 @@ const argv = process.argv.length > 2 ? process.argv : [...process.argv, "--help"
 /** Hooks run inside the agent: whatever happens they exit 0 and never break it. */
 const failOpen = ["on-event", "session-start"].includes(argv[2] ?? "")
 
+/**
+ * `run` exits with its child's code, which signals must not override: they are the child's to handle (the Launcher
+ * passes them on while it runs), so neither the handlers below nor NodeRuntime's, which interrupt the work, apply.
+ */
+const launchesChild = argv[2] === "run"
+
 /** A command stopped by SIGINT or SIGTERM exits 128 + the signal's number, as a shell reports it (130, 143). */
 const signalExitCodes = { SIGINT: 130, SIGTERM: 143 } as const
 let stoppedBy: keyof typeof signalExitCodes | undefined
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => (stoppedBy = signal))
+if (!launchesChild) {
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => (stoppedBy = signal))
+}
 
 /** Messages quote config files, bundle.json, git and the daemon: escaped, so that they stay one harmless line. */
 const errorLine = (error: unknown): string =>
@@ -25,7 +33,6 @@ const errorLine = (error: unknown): string =>
     : String(error))}`
 
 const main = run(argv).pipe(
-  Effect.as(0),
   Effect.catchAll((error) => {
     // @effect/cli has already printed its own usage errors.
     if (ValidationError.isValidationError(error)) return Effect.succeed(failOpen ? 0 : 2)
@@ -57,7 +64,11 @@ const exitWhenFlushed = (code: number) => {
   process.stdout.write("", () => process.stderr.write("", () => process.exit(code)))
 }
 
-NodeRuntime.runMain(main, {
-  disableErrorReporting: true,
-  teardown: (exit) => exitWhenFlushed(exitCode(exit))
-})
+if (launchesChild) {
+  Effect.runFork(main).addObserver((exit) => exitWhenFlushed(exitCode(exit)))
+} else {
+  NodeRuntime.runMain(main, {
+    disableErrorReporting: true,
+    teardown: (exit) => exitWhenFlushed(exitCode(exit))
+  })
+}

@@ -25,3 +25,16 @@ export const findMissingFlagValue = (args: ReadonlyArray<string>, flags: FlagVal
   }
   return undefined
 }
+
+export interface SplitCommandLine {
+  /** What handover parses: everything before the first `--`. */
+  readonly own: ReadonlyArray<string>
+  /** Everything after it, untouched (the command `run` starts); empty when there is no `--`. */
+  readonly command: ReadonlyArray<string>
+}
+
+/** Splits at the first `--`, so that the command's own flags (`-- claude --model x -p hi`) never reach handover's parser. */
+export const splitAtDoubleDash = (args: ReadonlyArray<string>): SplitCommandLine => {
+  const index = args.indexOf("--")
+  return index < 0 ? { own: args, command: [] } : { own: args.slice(0, index), command: args.slice(index + 1) }
+}

@@ -242,3 +242,25 @@ export class InstalledManifestCorrupt extends Data.TaggedError("InstalledManifes
 }
 
 export type SurfaceError = SurfaceUnsafe | SurfaceConflict | SurfaceIoError | InstalledManifestCorrupt
+
+/** `run` could not start CMD at all; the exit code is the one a shell gives (127 not found, 126 not executable). */
+export class LaunchFailed extends Data.TaggedError("LaunchFailed")<{
+  readonly program: string
+  readonly reason: "notFound" | "notExecutable" | "other"
+  readonly detail: string
+}> {
+  override get message() {
+    switch (this.reason) {
+      case "notFound":
+        return `${this.program}: command not found; check its name or put it on PATH`
+      case "notExecutable":
+        return `${this.program}: not executable (${this.detail}); check its permissions`
+      case "other":
+        return `${this.program}: could not start it (${this.detail})`
+    }
+  }
+
+  get exitCode(): number {
+    return this.reason === "notFound" ? 127 : 126
+  }
+}

@@ -4,6 +4,7 @@ import * as NodePath from "@effect/platform-node/NodePath"
 import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
 import * as Layer from "effect/Layer"
 import { GitLive } from "./GitLive.js"
+import { LauncherLive } from "./LauncherLive.js"
 import { MachineLive } from "./MachineLive.js"
 import { OpenUsageLive } from "./OpenUsageLive.js"
 import { StdioLive } from "./StdioLive.js"
@@ -18,6 +19,7 @@ const PlatformLive = Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTe
 // SurfacesLive costs nothing at start-up: it loads its JSON editor on first use.
 export const MainLive = Layer.mergeAll(
   GitLive,
+  LauncherLive,
   StoreLive,
   SurfacesLive,
   OpenUsageLive,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { type FlagValues, findMissingFlagValue } from "../../src/domain/CommandLine.js"
+import { type FlagValues, findMissingFlagValue, splitAtDoubleDash } from "../../src/domain/CommandLine.js"
 
 // The flags of `handover capture`, as its usage lists them.
 const capture: FlagValues = new Map([
@@ -33,5 +33,19 @@ describe("findMissingFlagValue", () => {
     { name: "positional arguments", args: ["20261125T164500Z-7f3a"] }
   ])("$name → nothing missing", ({ args }) => {
     expect(findMissingFlagValue(args, capture)).toBeUndefined()
+  })
+})
+
+describe("splitAtDoubleDash", () => {
+  it("keeps everything after the first -- from the parser, later -- included", () => {
+    expect(splitAtDoubleDash(["--claim", "--", "claude", "--model", "x", "--", "-p"])).toEqual({
+      own: ["--claim"],
+      command: ["claude", "--model", "x", "--", "-p"]
+    })
+  })
+
+  it("without --, nothing is the command", () => {
+    expect(splitAtDoubleDash(["--claim", "claude"])).toEqual({ own: ["--claim", "claude"], command: [] })
+    expect(splitAtDoubleDash(["--"])).toEqual({ own: [], command: [] })
   })
 })
