@@ -13,7 +13,7 @@ import {
   type PendingVerdict,
   withCarriedSteps
 } from "../../src/domain/Lifecycle.js"
-import { makeBundle } from "../helpers/bundles.js"
+import { makeBundle, thresholdTrigger } from "../helpers/bundles.js"
 
 // Bundle states are derived from the bundles, their claims and the clock; the clock here is Effect's TestClock.
 
@@ -232,16 +232,7 @@ describe("bundlesToPrune", () => {
 })
 
 describe("carryOver", () => {
-  const threshold: Trigger = {
-    kind: "threshold",
-    tool: "claude",
-    event: "Stop",
-    percent: 95,
-    metric: "usage_five_hour",
-    window: "5h",
-    resetsAt: null,
-    threshold: 90
-  }
+  const threshold = thresholdTrigger
   const manualTrigger: Trigger = { kind: "manual" }
   const manual = at("2026-11-25T16:00:00.000Z", { title: "Cart discounts", nextSteps: ["Write the tests", "Ship it"] })
   const fromManual = { from: manual.id, title: "Cart discounts", nextSteps: ["Write the tests", "Ship it"] }

@@ -17,6 +17,7 @@ import { Store } from "../../src/services/Store.js"
 import { captureBundle, type CaptureRequest, captureWarnings } from "../../src/workflows/Capture.js"
 import { readLifecycle } from "../../src/workflows/Lifecycle.js"
 import { claimBundle, pendingBundle } from "../../src/workflows/Pickup.js"
+import { thresholdTrigger } from "../helpers/bundles.js"
 
 // Workflows on in-memory layers: a repository described in memory and the real store logic on an in-memory disk.
 
@@ -179,16 +180,7 @@ describe("the bundle lifecycle", () => {
     ...request,
     title: "claude at 95% of its 5h window",
     nextSteps: ["Continue the last request: fix the cart"],
-    trigger: {
-      kind: "threshold",
-      tool: "claude",
-      event: "Stop",
-      percent: 95,
-      metric: "usage_five_hour",
-      window: "5h",
-      resetsAt: null,
-      threshold: 90
-    }
+    trigger: thresholdTrigger
   }
   const captureAs = (what: CaptureRequest) =>
     Effect.flatMap(TestClock.adjust(60_000), () =>
