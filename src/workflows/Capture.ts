@@ -32,8 +32,8 @@ const randomSuffix = Effect.map(
 
 /**
  * Writes one bundle and makes it current, carrying next steps over from the pending bundle it supersedes (see
- * carryOver). The caller holds the store lock. The bundle is assembled in a staging
- * directory and renamed into place, so a capture killed halfway leaves nothing that reads as a bundle.
+ * carryOver). The caller holds the store lock. The bundle is assembled in a staging directory and renamed into place,
+ * so a capture killed halfway leaves nothing that reads as a bundle.
  */
 export const captureBundle = (root: string, config: HandoverConfig, request: CaptureRequest) =>
   Effect.scoped(
