@@ -8,14 +8,17 @@ import { validateBundleId } from "../domain/Bundle.js"
 import { BundleNotFound } from "../domain/errors.js"
 import { storeLayout } from "../domain/StoreLayout.js"
 import { renderSummary } from "../domain/Summary.js"
+import { printableLine } from "../domain/Text.js"
 import { Stdio } from "../services/Stdio.js"
 import { Store } from "../services/Store.js"
-import { jsonOption, printJson, repoRoot } from "./common.js"
+import { readLifecycle } from "../workflows/Lifecycle.js"
+import { jsonOption, loadConfig, printJson, repoRoot, setOption } from "./common.js"
 
 const options = {
   id: Args.text({ name: "ID" }).pipe(Args.withDefault("current"), Args.withDescription("a bundle id, or current")),
   json: jsonOption,
-  patch: Options.boolean("patch").pipe(Options.withDescription("print the raw workspace.patch instead"))
+  patch: Options.boolean("patch").pipe(Options.withDescription("print the raw workspace.patch instead")),
+  set: setOption
 }
 
 /** "current" or a validated bundle id → the bundle, read fresh from its own directory. */
@@ -40,9 +43,14 @@ export const inspectCommand = Command.make("inspect", options, (args) =>
     if (args.patch) return yield* (yield* Stdio).writeStdout(store.streamPatch(root, bundle.id))
     const onDisk = yield* store.hashPatch(root, bundle.id)
     const intact = Option.exists(onDisk, (file) => file.sha256 === bundle.patch.sha256 && file.bytes === bundle.patch.bytes)
-    if (args.json) return yield* printJson({ ...bundle, patchIntact: intact })
+    const { config } = yield* loadConfig(root, args.set)
+    // Read a moment after the bundle: one deleted meanwhile (pruned by a capture) has no state any more.
+    const status = (yield* readLifecycle(root, config)).states.find((entry) => entry.bundle.id === bundle.id)
+    const lifecycle = { state: status?.state ?? null, reason: status?.reason ?? null }
+    if (args.json) return yield* printJson({ ...bundle, patchIntact: intact, ...lifecycle })
     yield* Console.log(renderSummary(bundle))
+    if (status !== undefined) yield* Console.log(printableLine(`State: ${status.state} (${status.reason})`))
     yield* Console.log(
       `Patch: ${patchPath} (${bundle.patch.bytes} bytes, sha256 ${intact ? "verified" : "DOES NOT MATCH bundle.json: do not apply it"})`
     )
-  })).pipe(Command.withDescription("show a bundle (default: current) as text, --json, or its raw --patch"))
+  })).pipe(Command.withDescription("show a bundle (default: current) and its state as text, --json, or its raw --patch"))

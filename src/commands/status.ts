@@ -2,16 +2,15 @@ import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import { agentById } from "../domain/agents/registry.js"
-import { newestFirst } from "../domain/Bundle.js"
 import type { HandoverConfig } from "../domain/Config.js"
 import { describeReading } from "../domain/Quota.js"
 import { storeLayout } from "../domain/StoreLayout.js"
 import { printableLine } from "../domain/Text.js"
 import type { TriggerMemory } from "../domain/Trigger.js"
 import { Store } from "../services/Store.js"
+import { readLifecycle } from "../workflows/Lifecycle.js"
 import { readTriggerMemory } from "../workflows/OnEvent.js"
 import { pendingBundle } from "../workflows/Pickup.js"
 import { observeQuota } from "../workflows/Quota.js"
@@ -53,9 +52,8 @@ export const statusCommand = Command.make("status", options, (args) =>
     const layout = storeLayout(root)
     const { config, sources } = yield* loadConfig(root, args.set)
     const initialised = yield* store.isInitialised(root)
-    const entries = yield* store.listBundles(root)
-    const bundles = entries.flatMap((entry) => Either.isRight(entry) ? [entry.right] : []).sort(newestFirst)
-    const corrupt = entries.flatMap((entry) => Either.isLeft(entry) ? [entry.left.message] : [])
+    const lifecycle = yield* readLifecycle(root, config)
+    const corrupt = lifecycle.corrupt.map((entry) => entry.message)
     const current = Option.getOrNull(yield* store.currentId(root).pipe(Effect.orElseSucceed(() => Option.none<string>())))
     const pending = yield* pendingBundle(root, config, {}).pipe(
       Effect.map((bundle) => ({ id: bundle.id, title: bundle.title, reason: null as string | null })),
@@ -72,11 +70,13 @@ export const statusCommand = Command.make("status", options, (args) =>
       configSources: sources,
       current,
       pending,
-      bundles: bundles.map((bundle) => ({
+      bundles: lifecycle.states.map(({ bundle, reason, state }) => ({
         id: bundle.id,
         title: bundle.title,
         createdAt: bundle.createdAt,
-        claimedBy: bundle.claim?.by ?? null
+        claimedBy: bundle.claim?.by ?? null,
+        state,
+        reason
       })),
       corrupt,
       trigger: yield* readTriggerMemory(root),
@@ -90,10 +90,11 @@ export const statusCommand = Command.make("status", options, (args) =>
       `Config: ${sources.join(" ← ")}`,
       `Current: ${current ?? "none"}`,
       `Pending: ${pending.id === null ? `none (${pending.reason})` : `${pending.id} — ${pending.title}`}`,
-      `Bundles: ${bundles.length}`,
-      ...bundles.slice(0, 10).map((bundle) =>
-        `  ${bundle.id}  ${bundle.claim === null ? "unclaimed" : `claimed by ${bundle.claim.by}`}  ${bundle.title}`
-      ),
+      `Bundles: ${lifecycle.states.length}`,
+      ...lifecycle.states.slice(0, 10).flatMap(({ bundle, reason, state }) => [
+        `  ${bundle.id}  ${state.padEnd(10)}  ${bundle.title}`,
+        `      ${reason}`
+      ]),
       ...corrupt.map((message) => `  corrupt: ${message}`),
       `Trigger memory: ${describeMemory(report.trigger)}`,
       ...(probe === null ? [] : [
@@ -103,4 +104,4 @@ export const statusCommand = Command.make("status", options, (args) =>
         ...probe.tools.map((tool) => `  ${tool.description}`)
       ])
     ].map(printableLine).join("\n"))
-  })).pipe(Command.withDescription("show the store, the config sources, current and pending bundles"))
+  })).pipe(Command.withDescription("show the store, the config sources, and each bundle's state (pending, claimed, superseded, expired) and why"))

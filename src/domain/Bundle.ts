@@ -64,6 +64,17 @@ export const Claim = Schema.Struct({
 })
 export type Claim = typeof Claim.Type
 
+/**
+ * Next steps a person wrote in a manual handover, carried into the automatic captures that superseded it; `from` and
+ * `title` name that manual handover.
+ */
+export const CarriedOver = Schema.Struct({
+  from: Schema.String,
+  title: Schema.String,
+  nextSteps: Schema.Array(Schema.String)
+})
+export type CarriedOver = typeof CarriedOver.Type
+
 export const Bundle = Schema.Struct({
   schemaVersion: Schema.Literal(bundleSchemaVersion),
   id: Schema.String,
@@ -71,6 +82,8 @@ export const Bundle = Schema.Struct({
   title: Schema.String,
   summary: Schema.String,
   nextSteps: Schema.Array(Schema.String),
+  /** Absent in bundles that carry nothing over, and in those written before handover carried next steps over. */
+  carriedOver: Schema.optional(CarriedOver),
   trigger: Trigger,
   source: Schema.Struct({
     tool: Schema.NullOr(Schema.String),
@@ -138,40 +151,6 @@ export const makeBundleId = (createdAtIso: string, suffix: string): string =>
 export const newestFirst = (a: Bundle, b: Bundle): number =>
   a.createdAt === b.createdAt ? (a.id < b.id ? 1 : a.id > b.id ? -1 : 0) : a.createdAt < b.createdAt ? 1 : -1
 
-export interface PendingQuery {
-  readonly nowMillis: number
-  readonly expireAfterHours: number
-  readonly target?: string | undefined
-}
-
-export type PendingVerdict =
-  | { readonly _tag: "Pending"; readonly bundle: Bundle }
-  | { readonly _tag: "None"; readonly reason: string }
-
-/**
- * The pending handover is the newest bundle: older unclaimed ones are superseded by it. It is not offered once it is
- * claimed, has expired, or names another target tool.
- */
-export const findPending = (bundles: ReadonlyArray<Bundle>, query: PendingQuery): PendingVerdict => {
-  const newest = [...bundles].sort(newestFirst)[0]
-  if (newest === undefined) return { _tag: "None", reason: "no bundles captured yet" }
-  if (newest.claim !== null) {
-    return { _tag: "None", reason: `the newest bundle ${newest.id} was claimed by ${newest.claim.by} at ${newest.claim.at}` }
-  }
-  const ageHours = (query.nowMillis - Date.parse(newest.createdAt)) / 3_600_000
-  if (ageHours > query.expireAfterHours) {
-    return {
-      _tag: "None",
-      reason: `the newest bundle ${newest.id} is older than bundles.expireAfterHours (${query.expireAfterHours} h)`
-    }
-  }
-  const wanted = newest.target.tool
-  if (query.target !== undefined && wanted !== undefined && wanted !== query.target) {
-    return { _tag: "None", reason: `the newest bundle ${newest.id} is meant for ${wanted}` }
-  }
-  return { _tag: "Pending", bundle: newest }
-}
-
 /**
  * A corrupt bundle newer than every readable one might be the pending handover: refuse to guess past it. Older corrupt
  * bundles do not matter for what is pending.
@@ -183,15 +162,3 @@ export const corruptNewest = <C extends { readonly bundleId?: string | undefined
   const newestId = bundles.reduce((max, bundle) => (bundle.id > max ? bundle.id : max), "")
   return corrupt.find((entry) => (entry.bundleId ?? "") > newestId)
 }
-
-/** Which bundles to delete so that at most `keep` stay; the current one always stays. */
-export const bundlesToPrune = (
-  bundles: ReadonlyArray<Bundle>,
-  keep: number,
-  currentId: string | null
-): ReadonlyArray<string> =>
-  [...bundles]
-    .sort(newestFirst)
-    .slice(keep)
-    .map((bundle) => bundle.id)
-    .filter((id) => id !== currentId)

@@ -30,6 +30,25 @@ const describeFile = (file: PatchFile): string => {
   return `- ${file.status} \`${name}\` (${stats})`
 }
 
+/** The next steps, numbered; those carried over from a manual handover last, under a line that says where from. */
+const renderNextSteps = (bundle: Pick<Bundle, "nextSteps" | "carriedOver">): ReadonlyArray<string> => {
+  if (bundle.nextSteps.length === 0) return ["(none given: read the summary and the patch)"]
+  const carried = new Set(bundle.carriedOver?.nextSteps ?? [])
+  const own = bundle.nextSteps.filter((step) => !carried.has(step))
+  const fromManual = bundle.nextSteps.filter((step) => carried.has(step))
+  const numbered = (steps: ReadonlyArray<string>, first: number) =>
+    steps.map((step, index) => `${first + index}. ${printableBlock(step)}`)
+  if (bundle.carriedOver === undefined || fromManual.length === 0) return numbered(own, 1)
+  const { from, title } = bundle.carriedOver
+  return [
+    ...numbered(own, 1),
+    ...(own.length === 0 ? [] : [""]),
+    printableLine(`Next steps carried over from the manual handover ${from} “${title}”:`),
+    "",
+    ...numbered(fromManual, own.length + 1)
+  ]
+}
+
 /**
  * summary.md: one page that tells a person or an agent what was going on and exactly how to resume. Every field comes
  * from bundle.json, which a cloned repository may carry: control characters are shown escaped, never printed raw.
@@ -46,9 +65,7 @@ export const renderSummary = (bundle: Bundle): string => {
   if (bundle.claim !== null) lines.push(printableLine(`- Claimed by ${bundle.claim.by} at ${bundle.claim.at}`))
   const summary = printableBlock(bundle.summary.trim())
   lines.push("", "## Summary", "", summary === "" ? "(no summary given)" : summary, "")
-  lines.push("## Next steps", "")
-  if (bundle.nextSteps.length === 0) lines.push("(none given: read the summary and the patch)")
-  bundle.nextSteps.forEach((step, index) => lines.push(`${index + 1}. ${printableBlock(step)}`))
+  lines.push("## Next steps", "", ...renderNextSteps(bundle))
   lines.push("", "## Uncommitted changes", "")
   const files = bundle.patch.files
   if (files.length === 0) {

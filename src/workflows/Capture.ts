@@ -2,16 +2,10 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Random from "effect/Random"
 import * as Stream from "effect/Stream"
-import {
-  type Bundle,
-  bundleSchemaVersion,
-  bundlesToPrune,
-  makeBundleId,
-  type SecretFinding,
-  type Trigger
-} from "../domain/Bundle.js"
+import { type Bundle, bundleSchemaVersion, makeBundleId, type SecretFinding, type Trigger } from "../domain/Bundle.js"
 import type { HandoverConfig } from "../domain/Config.js"
 import { PatchTooLarge, SecretsBlocked } from "../domain/errors.js"
+import { bundlesToPrune, carryOver, withCarriedSteps } from "../domain/Lifecycle.js"
 import { makePatchScanner, scanPaths } from "../domain/Secrets.js"
 import { storeDirName } from "../domain/StoreLayout.js"
 import { submoduleNotes } from "../domain/Submodules.js"
@@ -19,6 +13,8 @@ import { renderSummary } from "../domain/Summary.js"
 import { printableLine } from "../domain/Text.js"
 import { Git } from "../services/Git.js"
 import { Store } from "../services/Store.js"
+import { readLifecycle } from "./Lifecycle.js"
+import { pendingBundle } from "./Pickup.js"
 
 export interface CaptureRequest {
   readonly title: string
@@ -35,8 +31,9 @@ const randomSuffix = Effect.map(
 )
 
 /**
- * Writes one bundle and makes it current. The caller holds the store lock. The bundle is assembled in a staging
- * directory and renamed into place, so a capture killed halfway leaves nothing that reads as a bundle.
+ * Writes one bundle and makes it current, carrying next steps over from the pending bundle it supersedes (see
+ * carryOver). The caller holds the store lock. The bundle is assembled in a staging directory and renamed into place,
+ * so a capture killed halfway leaves nothing that reads as a bundle.
  */
 export const captureBundle = (root: string, config: HandoverConfig, request: CaptureRequest) =>
   Effect.scoped(
@@ -80,13 +77,20 @@ export const captureBundle = (root: string, config: HandoverConfig, request: Cap
         })
       }
 
+      // The bundle this capture supersedes, read under the caller's lock; a corrupt newest one hides it.
+      const superseded = yield* pendingBundle(root, config, {}).pipe(
+        Effect.map((pending): Bundle | undefined => pending),
+        Effect.catchTags({ NothingPending: () => Effect.succeed(undefined), BundleCorrupt: () => Effect.succeed(undefined) })
+      )
+      const carriedOver = carryOver(request.trigger, superseded)
       const bundle: Bundle = {
         schemaVersion: bundleSchemaVersion,
         id,
         createdAt,
         title: request.title,
         summary: request.summary,
-        nextSteps: request.nextSteps,
+        nextSteps: withCarriedSteps(request.nextSteps, carriedOver),
+        ...(carriedOver === undefined ? {} : { carriedOver }),
         trigger: request.trigger,
         source: request.source,
         target: request.target,
@@ -112,11 +116,8 @@ export const captureBundle = (root: string, config: HandoverConfig, request: Cap
       yield* store.publishBundle(root, staged, bundle, renderSummary(bundle))
 
       // The capture has landed; pruning older bundles is housekeeping that the next capture retries if it fails.
-      const pruned = yield* store.listBundles(root).pipe(
-        Effect.flatMap((all) => {
-          const valid = all.flatMap((entry) => entry._tag === "Right" ? [entry.right] : [])
-          return store.removeBundles(root, bundlesToPrune(valid, config.bundles.keep, id))
-        }),
+      const pruned = yield* readLifecycle(root, config).pipe(
+        Effect.flatMap(({ states }) => store.removeBundles(root, bundlesToPrune(states, config.bundles.keep, id))),
         Effect.either
       )
       const pruneProblem = pruned._tag === "Left" ? `could not prune old bundles: ${pruned.left.message}` : null

@@ -1,11 +1,12 @@
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import { corruptNewest, findPending, validateBundleId } from "../domain/Bundle.js"
+import { validateBundleId } from "../domain/Bundle.js"
 import type { HandoverConfig } from "../domain/Config.js"
 import { AlreadyClaimed, NothingPending } from "../domain/errors.js"
+import { findPending } from "../domain/Lifecycle.js"
 import { renderSummary } from "../domain/Summary.js"
 import { Store } from "../services/Store.js"
+import { readLifecycle } from "./Lifecycle.js"
 
 export interface PendingRequest {
   readonly target?: string | undefined
@@ -14,16 +15,9 @@ export interface PendingRequest {
 /** The pending bundle, or NothingPending with the reason; a corrupt newest bundle is an error, not a skip. */
 export const pendingBundle = (root: string, config: HandoverConfig, request: PendingRequest) =>
   Effect.gen(function*() {
-    const store = yield* Store
-    const entries = yield* store.listBundles(root)
-    const bundles = entries.flatMap((entry) => Either.isRight(entry) ? [entry.right] : [])
-    const corrupt = corruptNewest(bundles, entries.flatMap((entry) => Either.isLeft(entry) ? [entry.left] : []))
-    if (corrupt !== undefined) return yield* corrupt
-    const verdict = findPending(bundles, {
-      nowMillis: yield* Clock.currentTimeMillis,
-      expireAfterHours: config.bundles.expireAfterHours,
-      target: request.target
-    })
+    const { bundles, clock, unreadableNewest } = yield* readLifecycle(root, config)
+    if (unreadableNewest !== undefined) return yield* unreadableNewest
+    const verdict = findPending(bundles, { ...clock, target: request.target })
     if (verdict._tag === "None") return yield* new NothingPending({ detail: verdict.reason })
     return verdict.bundle
   })

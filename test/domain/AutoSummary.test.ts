@@ -4,6 +4,7 @@ import { type AutoSummaryInput, buildAutoSummary } from "../../src/domain/AutoSu
 import type { Trigger } from "../../src/domain/Bundle.js"
 import { parseHookPayload } from "../../src/domain/HookEvent.js"
 import { digestTranscript, type TranscriptDigest } from "../../src/domain/Transcript.js"
+import { thresholdTrigger } from "../helpers/bundles.js"
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), "utf8")
 
@@ -12,14 +13,8 @@ const request = "The cart total ignores discounts. Fix it and run the tests."
 const awsKey = "AKIAIOSFODNN7EXAMPLE"
 
 const trigger: Extract<Trigger, { kind: "threshold" }> = {
-  kind: "threshold",
-  tool: "claude",
-  event: "Stop",
-  percent: 95,
-  metric: "usage_five_hour",
-  window: "5h",
+  ...thresholdTrigger,
   resetsAt: "2026-11-25T20:00:00Z",
-  threshold: 90,
   reason: "threshold"
 }
 

@@ -1,19 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import {
-  bundlesToPrune,
-  corruptNewest,
-  decodeBundleJson,
-  encodeBundleJson,
-  findPending,
-  makeBundleId,
-  type PendingVerdict,
-  validateBundleId
-} from "../../src/domain/Bundle.js"
+import { corruptNewest, decodeBundleJson, encodeBundleJson, makeBundleId, validateBundleId } from "../../src/domain/Bundle.js"
 import { makeBundle } from "../helpers/bundles.js"
 
-const hour = 3_600_000
 const at = (iso: string) => makeBundle({ createdAt: iso, id: makeBundleId(iso, "aaaa") })
 
 describe("bundle ids", () => {
@@ -68,69 +58,24 @@ describe("bundle.json", () => {
       expect(decodeBundleJson(encodeBundleJson(older))).toEqual(Either.right(older))
     }))
 
+  it.effect("records the next steps carried over; a bundle.json from before they were carried still decodes", () =>
+    Effect.sync(() => {
+      const carriedOver = { from: "20261125T100000Z-aaaa", title: "Plan", nextSteps: ["Write the tests"] }
+      const bundle = makeBundle({ carriedOver })
+      expect(decodeBundleJson(encodeBundleJson(bundle))).toEqual(Either.right(bundle))
+      const older = makeBundle()
+      expect(older).not.toHaveProperty("carriedOver")
+      expect(decodeBundleJson(encodeBundleJson(older))).toEqual(Either.right(older))
+      const { nextSteps: _steps, ...incomplete } = carriedOver
+      expect(Either.isLeft(decodeBundleJson(encodeBundleJson({ ...older, carriedOver: incomplete } as never)))).toBe(true)
+    }))
+
   it.effect("rejects text that is not a bundle", () =>
     Effect.sync(() => {
       expect(Either.isLeft(decodeBundleJson("{"))).toBe(true)
       expect(Either.isLeft(decodeBundleJson(JSON.stringify({ ...makeBundle(), schemaVersion: 2 })))).toBe(true)
       const { patch: _patch, ...withoutPatch } = makeBundle()
       expect(Either.isLeft(decodeBundleJson(JSON.stringify(withoutPatch)))).toBe(true)
-    }))
-})
-
-describe("findPending", () => {
-  const now = Date.parse("2026-11-25T18:00:00Z")
-  const query = { nowMillis: now, expireAfterHours: 72 }
-  const pendingId = (verdict: PendingVerdict) => (verdict._tag === "Pending" ? verdict.bundle.id : null)
-
-  it.effect("nothing captured → none", () =>
-    Effect.sync(() => expect(findPending([], query)).toMatchObject({ _tag: "None" })))
-
-  it.effect("the newest bundle wins; older unclaimed ones are superseded", () =>
-    Effect.sync(() => {
-      const older = at("2026-11-25T16:00:00.000Z")
-      const newest = at("2026-11-25T17:00:00.000Z")
-      const middle = at("2026-11-25T16:30:00.000Z")
-      expect(pendingId(findPending([older, newest, middle], query))).toBe(newest.id)
-    }))
-
-  it.effect("ties on createdAt are broken by id", () =>
-    Effect.sync(() => {
-      const iso = "2026-11-25T17:00:00.000Z"
-      const a = makeBundle({ createdAt: iso, id: makeBundleId(iso, "aaaa") })
-      const b = makeBundle({ createdAt: iso, id: makeBundleId(iso, "bbbb") })
-      expect(pendingId(findPending([a, b], query))).toBe(b.id)
-      expect(pendingId(findPending([b, a], query))).toBe(b.id)
-    }))
-
-  it.effect("a claimed newest bundle means nothing is pending, even when an older one is unclaimed", () =>
-    Effect.sync(() => {
-      const older = at("2026-11-25T16:00:00.000Z")
-      const newest = { ...at("2026-11-25T17:00:00.000Z"), claim: { by: "codex", at: "2026-11-25T17:30:00.000Z" } }
-      const verdict = findPending([older, newest], query)
-      expect(verdict._tag).toBe("None")
-      if (verdict._tag === "None") expect(verdict.reason).toContain("claimed by codex")
-    }))
-
-  it.effect("a bundle older than expireAfterHours is not offered", () =>
-    Effect.sync(() => {
-      const bundle = at("2026-11-25T08:00:00.000Z") // 10 hours before now
-      expect(pendingId(findPending([bundle], { nowMillis: now, expireAfterHours: 11 }))).toBe(bundle.id)
-      const verdict = findPending([bundle], { nowMillis: now, expireAfterHours: 9 })
-      expect(verdict._tag).toBe("None")
-      if (verdict._tag === "None") expect(verdict.reason).toContain("expireAfterHours")
-      expect(findPending([bundle], { nowMillis: now + 63 * hour, expireAfterHours: 72 })._tag).toBe("None")
-    }))
-
-  it.effect("a bundle meant for another tool is not offered to that target; without a target it is", () =>
-    Effect.sync(() => {
-      const forCodex = makeBundle({ createdAt: "2026-11-25T17:00:00.000Z", target: { tool: "codex" } })
-      expect(pendingId(findPending([forCodex], { ...query, target: "codex" }))).toBe(forCodex.id)
-      expect(pendingId(findPending([forCodex], query))).toBe(forCodex.id)
-      const verdict = findPending([forCodex], { ...query, target: "gemini" })
-      expect(verdict._tag).toBe("None")
-      if (verdict._tag === "None") expect(verdict.reason).toContain("meant for codex")
-      const forAnyone = makeBundle({ createdAt: "2026-11-25T17:00:00.000Z" })
-      expect(pendingId(findPending([forAnyone], { ...query, target: "gemini" }))).toBe(forAnyone.id)
     }))
 })
 
@@ -147,24 +92,5 @@ describe("corruptNewest", () => {
     Effect.sync(() => {
       expect(corruptNewest([good], [{ bundleId: "20261125T150000Z-ffff" }])).toBeUndefined()
       expect(corruptNewest([good], [])).toBeUndefined()
-    }))
-})
-
-describe("bundlesToPrune", () => {
-  const bundles = [1, 2, 3, 4, 5].map((n) => at(`2026-11-25T1${n}:00:00.000Z`))
-  const ids = bundles.map((bundle) => bundle.id)
-
-  it.effect("removes all but the newest `keep`", () =>
-    Effect.sync(() => {
-      expect([...bundlesToPrune(bundles, 2, ids[4]!)].sort()).toEqual(ids.slice(0, 3))
-      expect(bundlesToPrune(bundles, 5, ids[4]!)).toEqual([])
-      expect(bundlesToPrune(bundles, 10, null)).toEqual([])
-    }))
-
-  it.effect("never removes the current bundle, even when it is old", () =>
-    Effect.sync(() => {
-      const pruned = bundlesToPrune(bundles, 2, ids[0]!)
-      expect(pruned).not.toContain(ids[0])
-      expect([...pruned].sort()).toEqual(ids.slice(1, 3))
     }))
 })

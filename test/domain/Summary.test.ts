@@ -53,6 +53,26 @@ describe("renderSummary", () => {
       expect(describeTrigger(makeBundle({ source: { tool: null } }))).toBe("captured by hand")
     }))
 
+  it.effect("next steps carried over from a manual handover follow the capture's own, under a line naming it", () =>
+    Effect.sync(() => {
+      const carriedOver = { from: "20261125T160000Z-aaaa", title: "Cart discounts", nextSteps: ["Write the tests", "Ship"] }
+      const text = renderSummary(makeBundle({
+        trigger: threshold,
+        nextSteps: ["Continue the last request: fix it", "Write the tests", "Ship"],
+        carriedOver
+      }))
+      expect(section(text, "Next steps")).toBe(
+        "## Next steps\n\n1. Continue the last request: fix it\n\n" +
+          "Next steps carried over from the manual handover 20261125T160000Z-aaaa “Cart discounts”:\n\n" +
+          "2. Write the tests\n3. Ship\n"
+      )
+      const onlyCarried = renderSummary(makeBundle({ nextSteps: ["Write the tests"], carriedOver }))
+      expect(section(onlyCarried, "Next steps")).toContain("“Cart discounts”:\n\n1. Write the tests\n")
+      // A hostile title in carriedOver is escaped like every other one-line field.
+      const hostileTitle = renderSummary(makeBundle({ nextSteps: ["Ship"], carriedOver: { ...carriedOver, title: "x\u001b[2J\ny" } }))
+      expect(hostileTitle).toContain("“x\\x1b[2J\\ny”:")
+    }))
+
   it.effect("next steps are numbered in order", () =>
     Effect.sync(() => {
       const text = renderSummary(makeBundle({ nextSteps: ["Write the tests", "Wire it into the CLI", "Ship"] }))

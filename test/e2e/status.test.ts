@@ -11,7 +11,12 @@ interface StatusReport {
   readonly configSources: ReadonlyArray<string>
   readonly current: string | null
   readonly pending: { readonly id: string | null; readonly reason: string | null }
-  readonly bundles: ReadonlyArray<{ readonly id: string; readonly claimedBy: string | null }>
+  readonly bundles: ReadonlyArray<{
+    readonly id: string
+    readonly claimedBy: string | null
+    readonly state: string
+    readonly reason: string
+  }>
   readonly trigger: { readonly tools: Record<string, unknown> }
 }
 
@@ -37,21 +42,23 @@ describe.concurrent("status", () => {
     expect(captured.configSources).toEqual(["defaults", `${repo.dir}/.handover/config.json`])
     expect(captured.current).toBe(bundle.id)
     expect(captured.pending.id).toBe(bundle.id)
-    expect(captured.bundles).toEqual([expect.objectContaining({ id: bundle.id, claimedBy: null })])
+    expect(captured.bundles).toEqual([expect.objectContaining({ id: bundle.id, claimedBy: null, state: "pending" })])
     expect(captured.trigger.tools).toEqual({})
 
     expectSuccess(await repo.cli(["pickup", "--target", "codex"]))
     const picked = await statusJson(repo)
     expect(picked.pending.id).toBeNull()
     expect(picked.pending.reason).toContain("claimed by codex")
-    expect(picked.bundles).toEqual([expect.objectContaining({ id: bundle.id, claimedBy: "codex" })])
+    expect(picked.bundles).toEqual([
+      expect.objectContaining({ id: bundle.id, claimedBy: "codex", state: "claimed", reason: expect.stringMatching(/^claimed by codex at /) })
+    ])
 
     const human = await repo.cli(["status"], { env: { HANDOVER_TRIGGER_THRESHOLD_PERCENT: "80" } })
     expectSuccess(human)
     const text = human.stdout
     expect(text).toContain(`Current: ${bundle.id}`)
     expect(text).toContain("Pending: none (")
-    expect(text).toContain(`${bundle.id}  claimed by codex  Status check`)
+    expect(text).toContain(`${bundle.id}  claimed     Status check\n      claimed by codex at `)
     expect(text).toContain("Config: defaults ← ")
     expect(text).toContain("← environment (HANDOVER_*)")
   })

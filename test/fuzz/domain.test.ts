@@ -5,7 +5,7 @@ import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 import * as fc from "fast-check"
 import { buildAutoSummary } from "../../src/domain/AutoSummary.js"
-import { type Bundle, decodeBundleJson, describeBundleError, findPending, validateBundleId } from "../../src/domain/Bundle.js"
+import { type Bundle, decodeBundleJson, describeBundleError, validateBundleId } from "../../src/domain/Bundle.js"
 import {
   configFromAssignments,
   configFromEnv,
@@ -18,6 +18,7 @@ import {
 } from "../../src/domain/Config.js"
 import type { ConfigInvalid } from "../../src/domain/errors.js"
 import { type HookPayload, parseHookPayload, resolveHookContext } from "../../src/domain/HookEvent.js"
+import { bundleStates, findPending } from "../../src/domain/Lifecycle.js"
 import { ReadModel } from "../../src/domain/OpenUsage.js"
 import { describeReading, isQuotaMetric, providerForTool, readQuota } from "../../src/domain/Quota.js"
 import { maxContextChars, renderResumeContext } from "../../src/domain/ResumeContext.js"
@@ -208,6 +209,9 @@ describe("bundle.json", () => {
         expect(renderResumeContext(bundle, "/repo/.handover", target).length).toBeLessThanOrEqual(maxContextChars)
         const verdict = findPending([bundle, example], { nowMillis, expireAfterHours: 72 })
         expect(["Pending", "None"]).toContain(verdict._tag)
+        const states = bundleStates([bundle, example], { nowMillis, expireAfterHours: 72 })
+        expect(states).toHaveLength(2)
+        expect(states.filter((entry) => entry.state === "pending").length).toBeLessThanOrEqual(1)
       }),
       fuzzRuns(1_000, { examples: [[deepJson, null], [hostileTriggerKind, null]] })
     )

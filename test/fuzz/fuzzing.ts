@@ -77,7 +77,7 @@ export const transcriptExamples: ReadonlyArray<ReadonlyArray<Json>> = ["claude-t
 
 export const configExample = defaultConfig as unknown as Json
 
-/** A manual capture, and an automatic one that has been claimed: between them every field of bundle.json. */
+/** A manual capture, and an automatic one that carried its steps over and has been claimed: between them every field of bundle.json. */
 export const bundleExamples: ReadonlyArray<Json> = [
   makeBundle(),
   makeBundle({
@@ -90,7 +90,9 @@ export const bundleExamples: ReadonlyArray<Json> = [
     repo: { upstream: "origin/main" },
     patch: { files: [{ path: "b.bin", oldPath: "a.bin", status: "renamed", binary: true }] },
     secrets: { mode: "warn", findings: [{ path: ".env", line: 3, kind: "assigned password" }] },
-    claim: { by: "codex", at: "2026-11-25T17:00:00Z", host: "laptop", pid: 4242 }
+    claim: { by: "codex", at: "2026-11-25T17:00:00Z", host: "laptop", pid: 4242 },
+    nextSteps: ["Continue the last request: fix it", "Write the tests"],
+    carriedOver: { from: "20261125T160000Z-aaaa", title: "Plan", nextSteps: ["Write the tests"] }
   })
 ] as unknown as ReadonlyArray<Json>
 

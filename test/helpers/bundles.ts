@@ -1,4 +1,16 @@
-import { type Bundle, bundleSchemaVersion, makeBundleId } from "../../src/domain/Bundle.js"
+import { type Bundle, bundleSchemaVersion, makeBundleId, type Trigger } from "../../src/domain/Bundle.js"
+
+/** What an automatic capture records: claude at 95% of its 5h window, over the default threshold of 90%. */
+export const thresholdTrigger: Extract<Trigger, { kind: "threshold" }> = {
+  kind: "threshold",
+  tool: "claude",
+  event: "Stop",
+  percent: 95,
+  metric: "usage_five_hour",
+  window: "5h",
+  resetsAt: null,
+  threshold: 90
+}
 
 export interface BundleOverrides extends Partial<Omit<Bundle, "repo" | "patch">> {
   readonly repo?: Partial<Bundle["repo"]>

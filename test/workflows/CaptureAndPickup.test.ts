@@ -15,7 +15,9 @@ import { StoreLive } from "../../src/layers/StoreLive.js"
 import { StoreMemory } from "../../src/layers/StoreMemory.js"
 import { Store } from "../../src/services/Store.js"
 import { captureBundle, type CaptureRequest, captureWarnings } from "../../src/workflows/Capture.js"
+import { readLifecycle } from "../../src/workflows/Lifecycle.js"
 import { claimBundle, pendingBundle } from "../../src/workflows/Pickup.js"
+import { thresholdTrigger } from "../helpers/bundles.js"
 
 // Workflows on in-memory layers: a repository described in memory and the real store logic on an in-memory disk.
 
@@ -170,6 +172,93 @@ describe("captureBundle", () => {
       }
       const kept = (yield* (yield* Store).listBundles(root)).map((entry) => Either.getOrThrow(entry).id).sort()
       expect(kept).toEqual(ids.slice(2).sort())
+    }).pipe(Effect.provide(layers())))
+})
+
+describe("the bundle lifecycle", () => {
+  const threshold: CaptureRequest = {
+    ...request,
+    title: "claude at 95% of its 5h window",
+    nextSteps: ["Continue the last request: fix the cart"],
+    trigger: thresholdTrigger
+  }
+  const captureAs = (what: CaptureRequest) =>
+    Effect.flatMap(TestClock.adjust(60_000), () =>
+      Effect.flatMap(Store, (store) => store.withLock(root, "capture", captureBundle(root, defaultConfig, what))))
+  const manualPlan = { ...request, nextSteps: ["Write the tests", "Ship it"] }
+
+  it.effect("automatic captures carry a pending manual handover's next steps along a chain; a manual capture starts anew", () =>
+    Effect.gen(function*() {
+      yield* prepare
+      yield* TestClock.setTime(Date.parse("2026-11-25T10:00:00Z"))
+      const { bundle: manual } = yield* captureAs(manualPlan)
+      expect(manual).not.toHaveProperty("carriedOver")
+
+      const { bundle: firstAuto } = yield* captureAs(threshold)
+      const fromManual = { from: manual.id, title: "Cart discounts", nextSteps: ["Write the tests", "Ship it"] }
+      expect(firstAuto.carriedOver).toEqual(fromManual)
+      expect(firstAuto.nextSteps).toEqual(["Continue the last request: fix the cart", "Write the tests", "Ship it"])
+      const fs = yield* FileSystem.FileSystem
+      const summary = yield* fs.readFileString(`${storeLayout(root).bundle(firstAuto.id)}/summary.md`)
+      expect(summary).toContain(
+        `1. Continue the last request: fix the cart\n\nNext steps carried over from the manual handover ${manual.id} “Cart discounts”:\n\n` +
+          "2. Write the tests\n3. Ship it\n"
+      )
+      // What is on disk is what was returned.
+      expect((yield* (yield* Store).readBundle(root, firstAuto.id)).carriedOver).toEqual(fromManual)
+
+      const { bundle: secondAuto } = yield* captureAs(threshold)
+      expect(secondAuto.carriedOver).toEqual(fromManual)
+      expect(secondAuto.nextSteps).toEqual(firstAuto.nextSteps)
+
+      const { bundle: newPlan } = yield* captureAs(request)
+      expect(newPlan).not.toHaveProperty("carriedOver")
+      expect(newPlan.nextSteps).toEqual(["Run the tests"])
+
+      const { bundle: thirdAuto } = yield* captureAs(threshold)
+      expect(thirdAuto.carriedOver).toEqual({ from: newPlan.id, title: "Cart discounts", nextSteps: ["Run the tests"] })
+
+      const { states } = yield* readLifecycle(root, defaultConfig)
+      expect(states.map(({ bundle, state }) => [bundle.id, state])).toEqual([
+        [thirdAuto.id, "pending"],
+        [newPlan.id, "superseded"],
+        [secondAuto.id, "superseded"],
+        [firstAuto.id, "superseded"],
+        [manual.id, "superseded"]
+      ])
+      expect(states[1]!.reason).toBe(`superseded by ${thirdAuto.id}, captured ${thirdAuto.createdAt}`)
+    }).pipe(Effect.provide(layers())))
+
+  it.effect("nothing is carried from a manual handover that was claimed, or that expired", () =>
+    Effect.gen(function*() {
+      yield* prepare
+      yield* captureAs(manualPlan)
+      yield* claimBundle(root, defaultConfig, { target: "codex" })
+      const { bundle: afterClaim } = yield* captureAs(threshold)
+      expect(afterClaim).not.toHaveProperty("carriedOver")
+      expect(afterClaim.nextSteps).toEqual(threshold.nextSteps)
+
+      yield* captureAs(manualPlan)
+      yield* TestClock.adjust(73 * 3_600_000)
+      const { bundle: afterExpiry } = yield* captureAs(threshold)
+      expect(afterExpiry).not.toHaveProperty("carriedOver")
+    }).pipe(Effect.provide(layers())))
+
+  it.effect("pruning to bundles.keep removes claimed and superseded bundles, oldest first, and keeps the pending one", () =>
+    Effect.gen(function*() {
+      yield* prepare
+      const config = withConfig({}, { keep: 2 })
+      const captureKept = (what: CaptureRequest) =>
+        Effect.flatMap(TestClock.adjust(60_000), () =>
+          Effect.flatMap(Store, (store) => store.withLock(root, "capture", captureBundle(root, config, what))))
+      const { bundle: first } = yield* captureKept(request)
+      const { bundle: second } = yield* captureKept(request)
+      yield* claimBundle(root, config, { id: first.id, target: "codex" })
+      const { bundle: third } = yield* captureKept(threshold)
+      const { states } = yield* readLifecycle(root, config)
+      expect(states.map(({ bundle, state }) => [bundle.id, state])).toEqual([[third.id, "pending"], [second.id, "superseded"]])
+      // The claimed first bundle went although it had been current until this capture.
+      expect(third.carriedOver?.from).toBe(second.id)
     }).pipe(Effect.provide(layers())))
 })
 
