@@ -121,6 +121,17 @@ export const carryOver = (trigger: Trigger, pending: Bundle | undefined): Carrie
   return { from: pending.id, title: pending.title, nextSteps: pending.nextSteps }
 }
 
+/**
+ * The tool a capture is meant for: its own --target, else, when it carries a person's next steps over, the target that
+ * person named (a manual handover "for codex" stays for codex when the quota captures again before codex took it).
+ */
+export const carriedTarget = (
+  own: Bundle["target"],
+  superseded: Bundle | undefined,
+  carried: CarriedOver | undefined
+): Bundle["target"] =>
+  own.tool === undefined && carried !== undefined && superseded?.target.tool !== undefined ? superseded.target : own
+
 /** A capture's own next steps, then the carried ones, each step once. */
 export const withCarriedSteps = (
   own: ReadonlyArray<string>,

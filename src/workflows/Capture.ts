@@ -5,7 +5,7 @@ import * as Stream from "effect/Stream"
 import { type Bundle, bundleSchemaVersion, makeBundleId, type SecretFinding, type Trigger } from "../domain/Bundle.js"
 import type { HandoverConfig } from "../domain/Config.js"
 import { PatchTooLarge, SecretsBlocked } from "../domain/errors.js"
-import { bundlesToPrune, carryOver, withCarriedSteps } from "../domain/Lifecycle.js"
+import { bundlesToPrune, carriedTarget, carryOver, withCarriedSteps } from "../domain/Lifecycle.js"
 import { makePatchScanner, scanPaths } from "../domain/Secrets.js"
 import { storeDirName } from "../domain/StoreLayout.js"
 import { submoduleNotes } from "../domain/Submodules.js"
@@ -93,7 +93,7 @@ export const captureBundle = (root: string, config: HandoverConfig, request: Cap
         ...(carriedOver === undefined ? {} : { carriedOver }),
         trigger: request.trigger,
         source: request.source,
-        target: request.target,
+        target: carriedTarget(request.target, superseded, carriedOver),
         repo: {
           root,
           branch: repo.branch,

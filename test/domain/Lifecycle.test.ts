@@ -7,6 +7,7 @@ import {
   bundlesToPrune,
   bundleStates,
   type BundleStatus,
+  carriedTarget,
   carryOver,
   describeAge,
   findPending,
@@ -281,5 +282,15 @@ describe("carryOver", () => {
     Effect.sync(() => {
       expect(withCarriedSteps(["Continue", "Ship it"], fromManual)).toEqual(["Continue", "Ship it", "Write the tests"])
       expect(withCarriedSteps(["Continue"], undefined)).toEqual(["Continue"])
+    }))
+
+  it.effect("a capture carrying a person's steps keeps the target that person named, unless it names its own", () =>
+    Effect.sync(() => {
+      const forCodex = { ...manual, target: { tool: "codex" } }
+      const carried = carryOver(threshold, forCodex)
+      expect(carriedTarget({}, forCodex, carried)).toEqual({ tool: "codex" })
+      expect(carriedTarget({ tool: "gemini" }, forCodex, carried)).toEqual({ tool: "gemini" })
+      expect(carriedTarget({}, forCodex, undefined)).toEqual({})
+      expect(carriedTarget({}, manual, carryOver(threshold, manual))).toEqual({})
     }))
 })
