@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto"
+import { existsSync } from "node:fs"
 import { mkdir, readFile, rm, symlink, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { beforeAll, describe, expect, it } from "vitest"
@@ -178,10 +179,12 @@ describe("pickup --apply of a hostile committed bundle", () => {
     "20261125T100000Z-aaa3": "diff --git a/fresh b/fresh\nnew file mode 120000\n--- /dev/null\n+++ b/fresh\n@@ -0,0 +1 @@\n" +
       "+../outside\n\\ No newline at end of file\n" +
       "diff --git a/fresh/evil.txt b/fresh/evil.txt\nnew file mode 100644\n--- /dev/null\n+++ b/fresh/evil.txt\n" +
-      "@@ -0,0 +1 @@\n+evil\n"
+      "@@ -0,0 +1 @@\n+evil\n",
+    "20261125T100000Z-aaa4": "diff --git a/.git/hooks/post-checkout b/.git/hooks/post-checkout\nnew file mode 100755\n" +
+      "--- /dev/null\n+++ b/.git/hooks/post-checkout\n@@ -0,0 +1 @@\n+evil\n"
   }
 
-  it("a patch aimed at ../outside, through a committed link, or through a link it creates itself: refused, outside untouched", async (context) => {
+  it("a patch aimed at ../outside, through a committed link or one it creates itself, or into .git: refused, nothing written", async (context) => {
     const scratch = await useScratch(context)
     const attacker = join(scratch.base, "attacker")
     const outside = join(scratch.base, "outside")
@@ -220,6 +223,8 @@ describe("pickup --apply of a hostile committed bundle", () => {
     expect(refusals[0]).toContain("conflicts in ../outside/evil.txt")
     expect(refusals[2]).toContain("conflicts in link/evil.txt")
     expect(refusals[4]).toContain("fresh/evil.txt")
+    expect(refusals[6]).toContain("conflicts in .git/hooks/post-checkout")
+    expect(existsSync(join(dir, ".git", "hooks", "post-checkout"))).toBe(false)
     expect(await snapshotTree(outside)).toEqual(outsideBefore)
     expect(await workState(clone)).toEqual(before)
   })
