@@ -11,8 +11,8 @@ import { Stdio } from "../services/Stdio.js"
 import { Store } from "../services/Store.js"
 import { Surfaces } from "../services/Surfaces.js"
 import { Workspace } from "../services/Workspace.js"
+import { namedBundle } from "../workflows/Pickup.js"
 import { loadConfig, repoRoot } from "./common.js"
-import { resolveBundle } from "./inspect.js"
 
 const options = {
   out: Options.text("out").pipe(Options.optional, Options.withDescription("the directory to write into (default .handover/rendered)")),
@@ -26,7 +26,7 @@ export const renderCommand = Command.make("render", options, (args) =>
   Effect.gen(function*() {
     const root = yield* repoRoot
     const store = yield* Store
-    const bundle = yield* resolveBundle(root, "current")
+    const bundle = yield* namedBundle(root, "current")
     const installed = Option.match(yield* (yield* Surfaces).installed(root), {
       onNone: () => [],
       onSome: (manifest) => manifest.adapters.map((adapter) => adapter.id)

@@ -14,6 +14,7 @@ import {
 } from "../domain/ResumeContext.js"
 import { storeLayout } from "../domain/StoreLayout.js"
 import { printableLine } from "../domain/Text.js"
+import { freshnessNotes } from "../workflows/Freshness.js"
 import { pendingBundle } from "../workflows/Pickup.js"
 import { hookRoot, loadConfig, readHookPayload, targetOption } from "./common.js"
 
@@ -37,7 +38,8 @@ export const sessionStartCommand = Command.make("session-start", options, (args)
     if (isOwnCapture(bundle, payload.session_id)) {
       return yield* new NothingPending({ detail: `bundle ${bundle.id} was captured from this very session` })
     }
-    const context = renderResumeContext(bundle, storeLayout(root).home, target)
+    // Only now, with a handover to offer, is git asked where HEAD stands: nothing pending costs no git process.
+    const context = renderResumeContext(bundle, storeLayout(root).home, target, yield* freshnessNotes(root, bundle))
     yield* Console.log(sessionStartOutput(args.format, context))
   }).pipe(
     // Fails open: nothing pending, or anything going wrong, prints nothing on stdout and exits 0.

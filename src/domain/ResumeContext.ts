@@ -15,13 +15,20 @@ export type SessionStartFormat = string
 const maxTitleChars = 300
 const maxStepsChars = 4000
 const maxFilesChars = 1500
+const maxFreshnessChars = 1000
 
 /**
  * What a new agent session is told about a pending handover: what it is, why and when it was captured, the next
  * steps, where the files are and how to claim it. Always within maxContextChars: the summary gives way first.
  * The bundle's fields come from bundle.json, which a cloned repository may carry: control characters are shown escaped.
+ * `freshness` is what describeFreshness says of the bundle against this repository (its age, whether HEAD moved).
  */
-export const renderResumeContext = (bundle: Bundle, storeHome: string, claimTarget: string | null): string => {
+export const renderResumeContext = (
+  bundle: Bundle,
+  storeHome: string,
+  claimTarget: string | null,
+  freshness: ReadonlyArray<string> = []
+): string => {
   const dir = printableLine(`${storeHome}/bundles/${bundle.id}`)
   const pickup = printableLine(claimTarget === null ? "handover pickup" : `handover pickup --target ${claimTarget}`)
   const head = [
@@ -33,6 +40,7 @@ export const renderResumeContext = (bundle: Bundle, storeHome: string, claimTarg
         bundle.repo.head?.slice(0, 12) ?? "(no commit yet)"
       }.`
     ),
+    ...(freshness.length === 0 ? [] : [clip(printableLine(`Freshness: ${freshness.join("; ")}.`), maxFreshnessChars)]),
     ""
   ].join("\n")
   const steps = bundle.nextSteps.length === 0
@@ -58,7 +66,8 @@ export const renderResumeContext = (bundle: Bundle, storeHome: string, claimTarg
     files,
     `Files: ${dir}/summary.md (full summary), ${dir}/workspace.patch (the uncommitted work as a binary-safe patch).`,
     `To take over this work, first run \`${pickup}\`: it claims the handover so that no other agent resumes it too. ` +
-    "In this working tree the changes are normally already present; elsewhere apply the patch with `git apply --3way`."
+    "In this working tree the changes are normally already present; elsewhere " +
+    `\`${pickup} --apply\` also applies the patch when it fits (add \`--3way\` to merge it), or apply it with \`git apply --3way\`.`
   ].join("\n")
   const room = maxContextChars - head.length - tail.length - "Summary:\n\n".length
   const summary = `Summary:\n${clip(printableBlock(bundle.summary.trim()) || "(none given)", Math.max(0, room))}\n`

@@ -1,4 +1,5 @@
 import * as Data from "effect/Data"
+import { listPaths } from "./PatchApply.js"
 import { clipAtWord } from "./Text.js"
 
 // Every error a user can meet carries a message that says what failed and what to do about it.
@@ -142,6 +143,41 @@ export class PatchTooLarge extends Data.TaggedError("PatchTooLarge")<{
   // Capture stops writing the patch the moment it crosses the limit, so its full size is never known.
   override get message() {
     return `the workspace patch exceeds capture.maxPatchBytes (${this.limit} bytes), so capture stopped; commit or ignore large files, or raise the limit`
+  }
+}
+
+// Errors of pickup --apply, one of the two commands that write outside .handover/: it checks before it writes.
+
+/** workspace.patch is missing or differs from the size and sha256 bundle.json recorded: it is never applied. */
+export class PatchMismatch extends Data.TaggedError("PatchMismatch")<{
+  readonly path: string
+  readonly reason: string
+}> {
+  override get message() {
+    return `${this.path} ${this.reason}, so it is not the patch that was captured; nothing was applied or claimed; capture again, or read it with handover inspect --patch before applying it by hand`
+  }
+}
+
+/** The patch would not apply to this working tree as it is: refused before anything was written. */
+export class PatchDoesNotApply extends Data.TaggedError("PatchDoesNotApply")<{
+  readonly id: string
+  readonly paths: ReadonlyArray<string>
+  readonly detail: string
+}> {
+  override get message() {
+    const where = this.paths.length > 0 ? `: conflicts in ${listPaths(this.paths)}` : ` (${gitStderrLine(this.detail)})`
+    return `workspace.patch of bundle ${this.id} does not apply to this working tree${where}; nothing was changed or claimed; run handover pickup --apply --3way ${this.id} to merge it, leaving conflict markers where it does not fit`
+  }
+}
+
+/** git apply --3way merged the patch, leaving conflict markers in these files. */
+export class PatchConflicts extends Data.TaggedError("PatchConflicts")<{
+  readonly paths: ReadonlyArray<string>
+}> {
+  override get message() {
+    return `applied workspace.patch with --3way, leaving conflict markers in ${this.paths.length} file${
+      this.paths.length === 1 ? "" : "s"
+    }: ${listPaths(this.paths)}; resolve them, then git add each file`
   }
 }
 

@@ -8,6 +8,8 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import { GitFailed, gitStderrLine, NotAGitRepository } from "../domain/errors.js"
+import { isObjectId, parseLeftRightCount } from "../domain/Freshness.js"
+import type { ApplyMode } from "../domain/PatchApply.js"
 import { type GitlinkChange, parseDiffSummary } from "../domain/PatchFiles.js"
 import {
   notCheckedOut,
@@ -16,7 +18,7 @@ import {
   submoduleState,
   submodulesToRecord
 } from "../domain/Submodules.js"
-import { Git, type PatchOptions } from "../services/Git.js"
+import { type ApplyCheckOptions, Git, type PatchOptions } from "../services/Git.js"
 
 interface RunOptions {
   readonly indexFile?: string
@@ -227,6 +229,44 @@ export const GitLive = Layer.effect(
         Effect.map(({ stdout }) => stdout.split("\0").filter((file) => file !== ""))
       )
 
-    return Git.of({ topLevel, repoState, workspacePatch, patchApplies, trackedFiles })
+    const relation = (root: string, commit: string) =>
+      Effect.gen(function*() {
+        if (!isObjectId(commit)) return { known: false } as const
+        const args = ["rev-list", "--left-right", "--count", `${commit}...HEAD`]
+        // 128: the commit is not in this repository, or HEAD has no commit yet.
+        const { exitCode, stdout } = yield* run(root, args, { okCodes: [128] })
+        if (exitCode !== 0) return { known: false } as const
+        const counted = parseLeftRightCount(stdout)
+        if (counted === undefined) return yield* new GitFailed({ args, exitCode, stderr: `unexpected output: ${stdout}` })
+        return counted
+      })
+
+    // The patch is applied exactly as captured: the user's apply.whitespace setting must not "fix" or refuse it.
+    const applyArgs = (mode: ApplyMode) => [
+      "apply",
+      "--whitespace=nowarn",
+      ...(mode.threeWay ? ["--3way"] : mode.index ? ["--index"] : [])
+    ]
+
+    const checkApply = (root: string, patchPath: string, options: ApplyCheckOptions) =>
+      run(root, [...applyArgs(options), "--check", ...(options.reverse ? ["--reverse"] : []), "--", patchPath], {
+        okCodes: [1, 128]
+      }).pipe(Effect.map(({ exitCode, stderr }) => ({ applies: exitCode === 0, stderr })))
+
+    const applyPatch = (root: string, patchPath: string, mode: ApplyMode) =>
+      Effect.gen(function*() {
+        const args = [...applyArgs(mode), "--", patchPath]
+        // --3way exits 1 when it leaves conflicts: the unmerged files say whether that is what happened.
+        const applied = yield* run(root, args, { okCodes: mode.threeWay ? [1] : [] })
+        if (!mode.threeWay) return { conflicted: [] }
+        const { stdout } = yield* run(root, ["diff", "--name-only", "--diff-filter=U", "-z"])
+        const conflicted = [...new Set(stdout.split("\0").filter((file) => file !== ""))]
+        if (applied.exitCode !== 0 && conflicted.length === 0) {
+          return yield* new GitFailed({ args, exitCode: applied.exitCode, stderr: applied.stderr })
+        }
+        return { conflicted }
+      })
+
+    return Git.of({ topLevel, repoState, workspacePatch, patchApplies, trackedFiles, relation, checkApply, applyPatch })
   })
 )

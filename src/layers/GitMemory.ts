@@ -3,6 +3,7 @@ import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import type { PatchFile, SubmoduleState } from "../domain/Bundle.js"
 import { NotAGitRepository } from "../domain/errors.js"
+import type { CommitRelation } from "../domain/Freshness.js"
 import { Git, type RepoState } from "../services/Git.js"
 
 // A repository described in memory, for unit tests of the workflows: what git would report, without running it.
@@ -17,6 +18,10 @@ export interface GitMemoryOptions {
   readonly files?: ReadonlyArray<PatchFile>
   readonly submodules?: ReadonlyArray<SubmoduleState>
   readonly applies?: boolean
+  /** How a bundle's HEAD stands against this HEAD; unknown when not given. */
+  readonly relation?: CommitRelation
+  /** The answers of `git apply --check` against the working tree, forwards and --reverse (default: neither passes). */
+  readonly applyChecks?: { readonly forward: boolean; readonly reverse: boolean; readonly threeWay?: boolean }
 }
 
 const emptyTree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
@@ -48,7 +53,15 @@ export const GitMemory = {
         }),
       patchApplies: () =>
         Effect.succeed(options.applies === false ? { applies: false, detail: "patch does not apply" } : { applies: true, detail: "" }),
-      trackedFiles: () => Effect.succeed([])
+      trackedFiles: () => Effect.succeed([]),
+      relation: () => Effect.succeed(options.relation ?? { known: false }),
+      checkApply: (_root, _patchPath, check) => {
+        const answers = options.applyChecks
+        const applies = check.reverse ? answers?.reverse : check.threeWay ? answers?.threeWay : answers?.forward
+        return Effect.succeed(applies === true ? { applies, stderr: "" } : { applies: false, stderr: "error: patch does not apply" })
+      },
+      // The working tree is not modelled: applying succeeds without conflicts.
+      applyPatch: () => Effect.succeed({ conflicted: [] })
     }))
   }
 }

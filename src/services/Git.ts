@@ -3,6 +3,8 @@ import type * as Effect from "effect/Effect"
 import type * as Stream from "effect/Stream"
 import type { PatchFile, SubmoduleState } from "../domain/Bundle.js"
 import type { GitFailed, NotAGitRepository } from "../domain/errors.js"
+import type { CommitRelation } from "../domain/Freshness.js"
+import type { ApplyCheck, ApplyMode } from "../domain/PatchApply.js"
 
 export interface RepoState {
   readonly root: string
@@ -30,7 +32,19 @@ export interface PatchOptions {
   readonly scratchDir: string
 }
 
-/** The real git binary. Nothing here writes to the user's index, working tree, HEAD, refs or stash. */
+export interface ApplyCheckOptions {
+  /** Whether the patch is already applied: `--reverse`. */
+  readonly reverse: boolean
+  /** Check the index too (`--index`): it must match the working tree for the files the patch touches. */
+  readonly index: boolean
+  /** Whether a three-way merge could apply it, conflicts allowed (`--3way`). */
+  readonly threeWay: boolean
+}
+
+/**
+ * The real git binary. Nothing here writes to the user's index, working tree, HEAD, refs or stash, except
+ * `applyPatch`, which `pickup --apply` calls only after `checkApply` said it fits.
+ */
 export class Git extends Context.Tag("handover/Git")<Git, {
   readonly topLevel: (cwd: string) => Effect.Effect<string, NotAGitRepository | GitFailed>
   readonly repoState: (root: string) => Effect.Effect<RepoState, GitFailed>
@@ -48,4 +62,22 @@ export class Git extends Context.Tag("handover/Git")<Git, {
   ) => Effect.Effect<{ readonly applies: boolean; readonly detail: string }, GitFailed>
   /** The files under `path` (relative to the top level) that git tracks, as paths relative to the top level. */
   readonly trackedFiles: (root: string, path: string) => Effect.Effect<ReadonlyArray<string>, GitFailed>
+  /**
+   * How the commit stands against HEAD, in one git process (`rev-list --left-right --count COMMIT...HEAD`). Unknown
+   * when the commit is not in this repository, when HEAD has no commit yet, or when `commit` is not a full object id
+   * (it comes from bundle.json: nothing else reaches git's command line).
+   */
+  readonly relation: (root: string, commit: string) => Effect.Effect<CommitRelation, GitFailed>
+  /** `git apply --check` of the patch file against this working tree; writes nothing. stderr says why not. */
+  readonly checkApply: (root: string, patchPath: string, options: ApplyCheckOptions) => Effect.Effect<ApplyCheck, GitFailed>
+  /**
+   * `git apply` of the patch file to the working tree (and the index with --index or --3way). git writes all of it or
+   * nothing, refusing paths outside the tree and through symbolic links. With --3way, returns the files left with
+   * conflict markers (unmerged in the index); otherwise none.
+   */
+  readonly applyPatch: (
+    root: string,
+    patchPath: string,
+    mode: ApplyMode
+  ) => Effect.Effect<{ readonly conflicted: ReadonlyArray<string> }, GitFailed>
 }>() {}

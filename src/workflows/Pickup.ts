@@ -1,8 +1,9 @@
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { validateBundleId } from "../domain/Bundle.js"
 import type { HandoverConfig } from "../domain/Config.js"
-import { AlreadyClaimed, NothingPending } from "../domain/errors.js"
+import { AlreadyClaimed, BundleNotFound, NothingPending } from "../domain/errors.js"
 import { findPending } from "../domain/Lifecycle.js"
 import { renderSummary } from "../domain/Summary.js"
 import { Store } from "../services/Store.js"
@@ -23,9 +24,26 @@ export const pendingBundle = (root: string, config: HandoverConfig, request: Pen
   })
 
 export interface ClaimRequest extends PendingRequest {
-  /** A specific bundle; without it, the pending one. */
+  /** A specific bundle, or "current"; without it, the pending one. */
   readonly id?: string | undefined
 }
+
+/** "current" or a validated bundle id → the bundle, read fresh from its own directory. */
+export const namedBundle = (root: string, idArg: string) =>
+  Effect.gen(function*() {
+    const store = yield* Store
+    const id = idArg === "current"
+      ? yield* Effect.flatMap(store.currentId(root), Option.match({
+        onNone: () => Effect.fail(new BundleNotFound({ id: "current" })),
+        onSome: Effect.succeed
+      }))
+      : yield* validateBundleId(idArg)
+    return yield* store.readBundle(root, id)
+  })
+
+/** The bundle a request names, read and not claimed: the pending one, or the one named by id or "current". */
+export const chosenBundle = (root: string, config: HandoverConfig, request: ClaimRequest) =>
+  request.id === undefined ? pendingBundle(root, config, request) : namedBundle(root, request.id)
 
 /**
  * Claims a bundle and makes it current. The check is repeated under the lock and claim.json is created exclusively,
@@ -34,8 +52,7 @@ export interface ClaimRequest extends PendingRequest {
 export const claimBundle = (root: string, config: HandoverConfig, request: ClaimRequest) =>
   Effect.gen(function*() {
     const store = yield* Store
-    const id = request.id === undefined ? undefined : yield* validateBundleId(request.id)
-    const chosen = id === undefined ? pendingBundle(root, config, request) : store.readBundle(root, id)
+    const chosen = chosenBundle(root, config, request)
     // Fail fast, without taking the lock or creating anything, when there is nothing to claim.
     yield* chosen
     return yield* store.withLock(

@@ -7,7 +7,7 @@ import {
   SessionStartFormat,
   sessionStartOutput
 } from "../../src/domain/ResumeContext.js"
-import { hostileBundle, makeBundle, terminalControl } from "../helpers/bundles.js"
+import { hostile, hostileBundle, makeBundle, terminalControl } from "../helpers/bundles.js"
 
 const home = "/work/project/.handover"
 
@@ -24,6 +24,18 @@ describe("renderResumeContext", () => {
     expect(context).toContain(`${home}/bundles/${bundle.id}/workspace.patch`)
     expect(context).toContain("`handover pickup`")
     expect(context).toContain("git apply --3way")
+  })
+
+  it("carries the freshness notes after when and where it was captured, escaped, and says pickup --apply applies the patch", () => {
+    const notes = ["captured 2 h ago", "HEAD moved: 3 commits since the capture (1111111 → 2222222)"]
+    const context = renderResumeContext(makeBundle(), home, "codex", notes)
+    expect(context).toContain(
+      "\nFreshness: captured 2 h ago; HEAD moved: 3 commits since the capture (1111111 → 2222222).\n"
+    )
+    expect(context.indexOf("Freshness:")).toBeLessThan(context.indexOf("Summary:"))
+    expect(renderResumeContext(makeBundle(), home, null)).not.toContain("Freshness:")
+    expect(context).toContain("`handover pickup --target codex --apply` also applies the patch when it fits")
+    expect(renderResumeContext(makeBundle(), home, null, [`x${hostile.clearScreen}`])).not.toMatch(terminalControl)
   })
 
   it("names the claiming tool in the pickup command", () => {

@@ -150,6 +150,26 @@ describe("session-start with a pending handover", () => {
       .toContain("claude at 95% of its 5h window")
   })
 
+  it("says how old the handover is, and when HEAD moved since the capture, by how many commits", async () => {
+    const repo = await repoForTest()
+    await capture(repo)
+    const captured = (await repo.git("rev-parse", "HEAD")).trim()
+    expect(hookContext(await sessionStart(repo, "claude"))).toContain("Freshness: captured less than a minute ago.")
+
+    await repo.write("CHANGELOG.md", "# changes\n")
+    await repo.git("add", "CHANGELOG.md")
+    await repo.git("commit", "--quiet", "--no-verify", "-m", "another commit")
+    await repo.git("checkout", "--quiet", "-b", "elsewhere")
+    const head = (await repo.git("rev-parse", "HEAD")).trim()
+    const context = hookContext(await sessionStart(repo, "claude"))
+    expect(context).toContain(
+      `Freshness: captured less than a minute ago; captured on branch main, this is elsewhere; HEAD moved: 1 commit since the capture (${
+        captured.slice(0, 7)
+      } → ${head.slice(0, 7)}).`
+    )
+    expect(context.length).toBeLessThanOrEqual(10_000)
+  })
+
   it("prints nothing once the handover has been picked up", async () => {
     const repo = await repoForTest()
     await capture(repo)

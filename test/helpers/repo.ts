@@ -150,27 +150,30 @@ export const makeRepo = async (options: RepoOptions = {}): Promise<Repo> => {
   const scratch = await makeScratch()
   const dir = join(scratch.base, "repo")
   await mkdir(dir)
-  const run = (...args: ReadonlyArray<string>) => git(dir, scratch.env, args)
-  await run("init", "--quiet", "--initial-branch=main")
+  const repo = repoAt(scratch, dir)
+  await repo.git("init", "--quiet", "--initial-branch=main")
   if (options.initial !== undefined) {
     for (const [path, content] of Object.entries(options.initial)) await writeFileIn(dir, path, content)
-    await run("add", "--all")
-    await run("commit", "--quiet", "--no-verify", "-m", "initial")
+    await repo.git("add", "--all")
+    await repo.git("commit", "--quiet", "--no-verify", "-m", "initial")
   }
-  return {
-    ...scratch,
-    dir,
-    git: run,
-    write: (path, content, mode) => writeFileIn(dir, path, content, mode),
-    read: (path) => readFile(join(dir, path)),
-    cli: (args, cliOptions = {}) =>
-      runCli(args, {
-        cwd: cliOptions.cwd === undefined ? dir : join(dir, cliOptions.cwd),
-        env: { ...scratch.env, ...cliOptions.env },
-        ...(cliOptions.stdin !== undefined ? { stdin: cliOptions.stdin } : {})
-      })
-  }
+  return repo
 }
+
+/** The working tree at `dir` (a repository already there) as a Repo of `scratch`, whose cleanup removes it. */
+export const repoAt = (scratch: Scratch, dir: string): Repo => ({
+  ...scratch,
+  dir,
+  git: (...args) => git(dir, scratch.env, args),
+  write: (path, content, mode) => writeFileIn(dir, path, content, mode),
+  read: (path) => readFile(join(dir, path)),
+  cli: (args, cliOptions = {}) =>
+    runCli(args, {
+      cwd: cliOptions.cwd === undefined ? dir : join(dir, cliOptions.cwd),
+      env: { ...scratch.env, ...cliOptions.env },
+      ...(cliOptions.stdin !== undefined ? { stdin: cliOptions.stdin } : {})
+    })
+})
 
 /** `git init` at `dir` with one commit of `files`, using `env`'s identity; returns that commit. */
 export const makeCommittedRepoAt = async (

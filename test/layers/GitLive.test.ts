@@ -343,3 +343,37 @@ describe("GitLive.patchApplies", () => {
       expect(yield* gitService.patchApplies(repo.dir, patchPath, oldHead, scratchDir)).toEqual({ applies: true, detail: "" })
     }).pipe(Effect.provide(TestGit)))
 })
+
+describe("GitLive.relation", () => {
+  it.scopedLive("counts the commits on each side of the capture's HEAD, in one answer", () =>
+    Effect.gen(function*() {
+      const repo = yield* tempRepo({ initial: { "a.txt": "a\n" } })
+      const gitService = yield* Git
+      const base = (yield* promise(() => repo.git("rev-parse", "HEAD"))).trim()
+      expect(yield* gitService.relation(repo.dir, base)).toEqual({ known: true, ahead: 0, behind: 0 })
+      for (const n of [1, 2]) {
+        yield* promise(() => repo.write("a.txt", `a${n}\n`))
+        yield* promise(() => repo.git("commit", "--quiet", "-am", `main ${n}`))
+      }
+      expect(yield* gitService.relation(repo.dir, base)).toEqual({ known: true, ahead: 2, behind: 0 })
+      // A side branch from base with one commit: HEAD on it is 1 ahead and 2 behind the tip of main.
+      const mainTip = (yield* promise(() => repo.git("rev-parse", "HEAD"))).trim()
+      yield* promise(() => repo.git("checkout", "--quiet", "-b", "side", base))
+      yield* promise(() => repo.write("b.txt", "b\n"))
+      yield* promise(() => repo.git("add", "b.txt"))
+      yield* promise(() => repo.git("commit", "--quiet", "-m", "side"))
+      expect(yield* gitService.relation(repo.dir, mainTip)).toEqual({ known: true, ahead: 1, behind: 2 })
+    }).pipe(Effect.provide(TestGit)))
+
+  it.scopedLive("a commit this repository lacks, an unborn HEAD, and text that is no object id are unknown", () =>
+    Effect.gen(function*() {
+      const repo = yield* tempRepo({ initial: { "a.txt": "a\n" } })
+      const unborn = yield* tempRepo()
+      const gitService = yield* Git
+      const missing = "0123456789abcdef0123456789abcdef01234567"
+      expect(yield* gitService.relation(repo.dir, missing)).toEqual({ known: false })
+      expect(yield* gitService.relation(unborn.dir, missing)).toEqual({ known: false })
+      expect(yield* gitService.relation(repo.dir, "--all")).toEqual({ known: false })
+      expect(yield* gitService.relation(repo.dir, "HEAD")).toEqual({ known: false })
+    }).pipe(Effect.provide(TestGit)))
+})
