@@ -12,6 +12,7 @@ import { type FoundHandover, planRun, runTarget } from "../domain/RunPlan.js"
 import { printableLine } from "../domain/Text.js"
 import { Launcher } from "../services/Launcher.js"
 import { Workspace } from "../services/Workspace.js"
+import { freshnessNotes } from "../workflows/Freshness.js"
 import { claimBundle, pendingBundle } from "../workflows/Pickup.js"
 import { loadConfig, repoRoot, setOption, targetOption } from "./common.js"
 
@@ -53,7 +54,7 @@ const findHandover = (claim: boolean, assignments: ReadonlyArray<string>, target
     const root = yield* repoRoot
     const { config } = yield* loadConfig(root, assignments)
     const bundle = yield* (claim ? claimBundle(root, config, { target }) : pendingBundle(root, config, { target }))
-    return Option.some<FoundHandover>({ root, bundle, claimed: claim })
+    return Option.some<FoundHandover>({ root, bundle, claimed: claim, freshness: yield* freshnessNotes(root, bundle) })
   }).pipe(
     Effect.catchAll((error) => withoutHandover(program, error.message)),
     Effect.catchAllDefect((defect) => withoutHandover(program, `internal error: ${String(defect)}`))

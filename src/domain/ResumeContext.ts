@@ -21,6 +21,7 @@ const maxFreshnessChars = 1000
  * What a new agent session is told about a pending handover: what it is, why and when it was captured, the next
  * steps, where the files are and how to claim it. Always within maxContextChars: the summary gives way first.
  * The bundle's fields come from bundle.json, which a cloned repository may carry: control characters are shown escaped.
+ * A bundle already claimed (for the session `run --claim` starts, or by `render` after a pickup) is told as taken over.
  * `freshness` is what describeFreshness says of the bundle against this repository (its age, whether HEAD moved).
  */
 export const renderResumeContext = (
@@ -31,10 +32,13 @@ export const renderResumeContext = (
 ): string => {
   const dir = printableLine(`${storeHome}/bundles/${bundle.id}`)
   const pickup = printableLine(claimTarget === null ? "handover pickup" : `handover pickup --target ${claimTarget}`)
+  const title = `"${clip(printableLine(bundle.title), maxTitleChars)}" (bundle ${printableLine(bundle.id)})`
   const head = [
-    `A handover is pending in this repository: "${clip(printableLine(bundle.title), maxTitleChars)}" (bundle ${
-      printableLine(bundle.id)
-    }).`,
+    bundle.claim === null
+      ? `A handover is pending in this repository: ${title}.`
+      : `A handover was taken over in this repository: ${title}, claimed by ${printableLine(bundle.claim.by)} at ${
+        printableLine(bundle.claim.at)
+      }.`,
     printableLine(
       `It was ${describeTrigger(bundle)}, at ${bundle.createdAt}, on branch ${bundle.repo.branch ?? "(detached)"} at ${
         bundle.repo.head?.slice(0, 12) ?? "(no commit yet)"
@@ -65,9 +69,14 @@ export const renderResumeContext = (
     "",
     files,
     `Files: ${dir}/summary.md (full summary), ${dir}/workspace.patch (the uncommitted work as a binary-safe patch).`,
-    `To take over this work, first run \`${pickup}\`: it claims the handover so that no other agent resumes it too. ` +
-    "In this working tree the changes are normally already present; elsewhere " +
-    `\`${pickup} --apply\` also applies the patch when it fits (add \`--3way\` to merge it), or apply it with \`git apply --3way\`.`
+    bundle.claim === null
+      ? `To take over this work, first run \`${pickup}\`: it claims the handover so that no other agent resumes it too. ` +
+        "In this working tree the changes are normally already present; elsewhere " +
+        `\`${pickup} --apply\` also applies the patch when it fits (add \`--3way\` to merge it), or apply it with \`git apply --3way\`.`
+      // Claimed already (`handover run --claim` did it for this session): pickup would say nothing is pending.
+      : "It is claimed, so no other agent resumes it: continue the work. In this working tree the changes are normally " +
+        `already present; if they are missing, \`handover pickup ${printableLine(bundle.id)} --apply\` applies the patch ` +
+        "when it fits (add `--3way` to merge it)."
   ].join("\n")
   const room = maxContextChars - head.length - tail.length - "Summary:\n\n".length
   const summary = `Summary:\n${clip(printableBlock(bundle.summary.trim()) || "(none given)", Math.max(0, room))}\n`
@@ -109,6 +118,9 @@ export const sessionStartOutput = (format: SessionStartFormat, context: string):
 export const renderResumePrompt = (
   bundle: Bundle,
   storeHome: string,
-  target: { readonly id: string; readonly displayName: string }
+  target: { readonly id: string; readonly displayName: string },
+  freshness: ReadonlyArray<string> = []
 ): string =>
-  `# Resume in ${target.displayName}: ${printableLine(bundle.title)}\n\n${renderResumeContext(bundle, storeHome, target.id)}\n`
+  `# Resume in ${target.displayName}: ${printableLine(bundle.title)}\n\n${
+    renderResumeContext(bundle, storeHome, target.id, freshness)
+  }\n`

@@ -32,6 +32,8 @@ export interface FoundHandover {
   readonly root: string
   readonly bundle: Bundle
   readonly claimed: boolean
+  /** What freshnessNotes says of the bundle here (its age, whether HEAD moved): told on stderr and in the prompt. */
+  readonly freshness: ReadonlyArray<string>
 }
 
 export interface RunRequest {
@@ -84,7 +86,7 @@ const promptArgs = (
       : `handover knows no tool ${printableLine(id)}`
     return { args: [], note: `handover: --prompt: ${why}; starting ${program} without a prompt` }
   }
-  const prompt = renderResumePrompt(handover.bundle, storeLayout(handover.root).home, agent)
+  const prompt = renderResumePrompt(handover.bundle, storeLayout(handover.root).home, agent, handover.freshness)
   const argv = initialPromptArgv(agent, prompt)
   if (argv === null) {
     return {
@@ -112,6 +114,8 @@ export const planRun = (request: RunRequest, handover: FoundHandover | null): Ru
           handover.claimed ? `claimed by ${bundle.claim?.by ?? "this run"}` : "pending (not claimed: --claim takes it)"
         }; its files are in $HANDOVER_BUNDLE`
       ),
+      // Already escaped by describeFreshness.
+      ...handover.freshness.map((line) => `handover: ${line}`),
       ...(prompt.note === undefined ? [] : [prompt.note])
     ]
   }

@@ -102,7 +102,9 @@ export const renderSummary = (bundle: Bundle): string => {
       (target ? ` (or \`handover pickup --target ${target}\`)` : ""),
     `2. The uncommitted work is in \`.handover/bundles/${id}/workspace.patch\` (also \`.handover/current/workspace.patch\`).`,
     "   In the working tree it was captured from, these changes are normally still present.",
-    `3. Elsewhere (a fresh clone at HEAD ${shortHead || "(empty tree)"}): \`git apply --3way .handover/current/workspace.patch\`.`,
+    `3. Elsewhere (a fresh clone at HEAD ${shortHead || "(empty tree)"}, this bundle's directory copied into its`,
+    `   .handover/bundles/): \`handover pickup ${id} --apply\` checks and applies the patch (\`--3way\` merges it); or`,
+    "   `git apply --3way .handover/current/workspace.patch`.",
     "4. Continue with the next steps above.",
     ""
   )

@@ -5,7 +5,7 @@ import { childEnv, type FoundHandover, planRun, type RunRequest, runTarget } fro
 import { makeBundle } from "../helpers/bundles.js"
 
 const bundle = makeBundle({ title: `Fix "it" $(rm -rf /)\nsecond line` })
-const found: FoundHandover = { root: "/work/project", bundle, claimed: false }
+const found: FoundHandover = { root: "/work/project", bundle, claimed: false, freshness: [] }
 const dir = `/work/project/.handover/bundles/${bundle.id}`
 
 const request = (command: RunRequest["command"], overrides: Partial<RunRequest> = {}): RunRequest => ({
@@ -94,5 +94,22 @@ describe("planRun", () => {
     expect(kilo.args).toEqual([])
     expect(kilo.notes[1]).toContain("Kilo")
     expect(kilo.notes[1]).toContain("takes no initial prompt")
+  })
+
+  it("the freshness lines follow the bundle's note and reach the prompt too", () => {
+    const freshness = ["captured 2 h 5 min ago", "HEAD moved: 3 commits since the capture (abc1234 → def5678)"]
+    const plan = planRun(request(["claude"], { prompt: true }), { ...found, freshness })
+    expect(plan.notes.slice(1)).toEqual(freshness.map((line) => `handover: ${line}`))
+    expect(plan.args[0]).toContain(`Freshness: ${freshness.join("; ")}.`)
+  })
+
+  it("a claimed bundle's prompt says it is taken over and how to apply the patch, not to pick it up again", () => {
+    const claimedBundle = { ...bundle, claim: { by: "claude", at: "2026-11-25T17:00:00.000Z" } }
+    const [prompt] = planRun(request(["claude"], { prompt: true }), { ...found, claimed: true, bundle: claimedBundle }).args
+    expect(prompt).toContain("claimed by claude at 2026-11-25T17:00:00.000Z")
+    expect(prompt).toContain(`handover pickup ${bundle.id} --apply`)
+    expect(prompt).not.toContain("first run `handover pickup")
+    const [pendingPrompt] = planRun(request(["claude"], { prompt: true }), found).args
+    expect(pendingPrompt).toContain("first run `handover pickup --target claude`")
   })
 })

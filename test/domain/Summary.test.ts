@@ -110,7 +110,7 @@ describe("renderSummary", () => {
       )
     }))
 
-  it.effect("says exactly how to resume: pickup, where the patch is, git apply --3way", () =>
+  it.effect("says exactly how to resume: pickup, where the patch is, pickup --apply and git apply --3way", () =>
     Effect.sync(() => {
       const bundle = makeBundle({ target: { tool: "codex" } })
       const resume = section(renderSummary(bundle), "How to resume")
@@ -118,6 +118,7 @@ describe("renderSummary", () => {
       expect(resume).toContain("`handover pickup --target codex`")
       expect(resume).toContain(`.handover/bundles/${bundle.id}/workspace.patch`)
       expect(resume).toContain("git apply --3way .handover/current/workspace.patch")
+      expect(resume).toContain(`handover pickup ${bundle.id} --apply`)
       expect(resume).toContain(bundle.repo.head!.slice(0, 12))
       expect(renderSummary(bundle)).toContain("Meant for: codex")
     }))

@@ -241,7 +241,11 @@ setInterval(() => {}, 1000)`
     // The same text render writes for gemini, produced independently of run.
     expectSuccess(await repo.cli(["render", "--adapter", "gemini", "--out", join(repo.base, "rendered")]))
     const prompt = await readFile(join(repo.base, "rendered", "gemini.md"), "utf8")
-    expect(reportOf(result).argv).toEqual(["--model", "x", "-i", prompt])
+    // run also says how fresh the bundle is (render does not: its files are read later), on one line of its own.
+    const freshness = /^Freshness: captured [^\n]* ago\.\n/m
+    const argv = reportOf(result).argv as Array<string>
+    expect(argv[3]).toMatch(freshness)
+    expect([...argv.slice(0, 3), argv[3]!.replace(freshness, "")]).toEqual(["--model", "x", "-i", prompt])
     expect(prompt).toContain(title)
     expect(prompt).toContain("line two $(echo no) \"q\"\n")
     expect(await exists(join(repo.dir, "pwned"))).toBe(false)

@@ -23,8 +23,9 @@ export const guidanceText = (target: string | null): string => {
     "  It claims the handover (only one agent can) and prints the summary and next steps.",
     "",
     "The summary is `.handover/current/summary.md` and the uncommitted work `.handover/current/workspace.patch`. In this",
-    "working tree the changes are normally already present; in another clone apply them with",
-    "`git apply --3way .handover/current/workspace.patch`. Where the `handover` command is not installed, ignore this.",
+    "working tree the changes are normally already present; in another clone `handover pickup --apply` applies them",
+    "when they fit (`--3way` merges them), as does `git apply --3way .handover/current/workspace.patch`. Where the",
+    "`handover` command is not installed, ignore this.",
     ""
   ].join("\n")
 }
