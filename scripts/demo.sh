@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A scripted walk through handover's main job, in a scratch repository that is removed afterwards:
 # init, a manual capture, what a new agent session is told, an automatic capture driven by the quota
-# (a stand-in openusage daemon at 95%), pickup by the next tool, and the patch applied to a fresh clone.
+# (a stand-in openusage daemon at 95%) that carries the manual next steps over, then the next tool started with
+# `handover run --claim` on a fresh clone, where `pickup --apply` reproduces the work.
 set -euo pipefail
 
 project="$(cd "$(dirname "$0")/.." && pwd)"
@@ -72,15 +73,45 @@ show "(the same event again: at most one capture per quota window)"
 echo "$payload" | handover on-event --tool claude --verbose
 show "handover pending"; handover pending
 
-step "The next tool takes it over"
-show "handover pickup --target codex"; handover pickup --target codex | head -n 24
+step "The lifecycle: the automatic capture superseded the manual one and carried its next steps over"
+show "handover status"; handover status | sed -n '/^Bundles/,/^Trigger/p' | sed '$d'
+show "handover inspect   # the pending bundle's next steps"
+handover inspect | sed -n '/^## Next steps/,/^## /p' | sed '$d'
+id="$(handover pending --json | node -e 'console.log(JSON.parse(require("fs").readFileSync(0, "utf8")).bundle.id)')"
+
+step "The next tool resumes on a fresh clone: handover run --claim --target codex -- <agent>"
+clone="$scratch/clone"
+show "git clone shop clone && cd clone && handover init"
+git clone --quiet "$repo" "$clone" && cd "$clone"
+handover init > /dev/null
+show "cp -R ../shop/.handover/bundles/$id .handover/bundles/   # a handover is plain files: carry the bundle over"
+cp -R "$repo/.handover/bundles/$id" .handover/bundles/
+# A stand-in for Codex: it shows what handover gave it, then applies the work, as its resume prompt tells it to.
+mkdir -p "$scratch/bin"
+cat > "$scratch/bin/codex" <<'AGENT'
+#!/usr/bin/env bash
+echo "  [codex stand-in] started with $# argument(s); the first lines of its initial prompt:"
+printf '%s\n' "$1" | head -n 4 | sed 's/^/  [codex stand-in]   /'
+echo "  [codex stand-in] HANDOVER_BUNDLE_ID=$HANDOVER_BUNDLE_ID"
+echo "  [codex stand-in] HANDOVER_PATCH=${HANDOVER_PATCH#"$PWD"/}"
+echo "  [codex stand-in] \$ handover pickup \$HANDOVER_BUNDLE_ID --apply"
+node "$DEMO_CLI" pickup "$HANDOVER_BUNDLE_ID" --apply > /dev/null
+echo "  [codex stand-in] \$ git status --short"
+git status --short | sed 's/^/  [codex stand-in]   /'
+exit 0
+AGENT
+chmod +x "$scratch/bin/codex"
+export DEMO_CLI="$cli"
+show "handover run --claim --target codex --prompt -- codex"
+PATH="$scratch/bin:$PATH" handover run --claim --target codex --prompt -- codex
+echo "(exit $?: codex's own)"
 show "handover pending   # exit 3: nothing is waiting any more"
 set +e; handover pending; code=$?; set -e; echo "(exit $code)"
 
-step "The patch carries the uncommitted work anywhere: applied to a fresh clone at HEAD"
-git clone --quiet "$repo" "$scratch/clone"
-(cd "$scratch/clone" && git apply "$repo/.handover/current/workspace.patch")
-if diff -r --exclude=.git --exclude=.handover --exclude=node_modules "$repo" "$scratch/clone"; then
-  echo "The clone now matches the working tree byte for byte (binary file included)."
+step "pickup --apply reproduced the work on the clone"
+if diff -r --exclude=.git --exclude=.handover --exclude=node_modules "$repo" "$clone"; then
+  echo "The clone now matches the original working tree byte for byte (binary file included)."
 fi
-echo; echo "Demo done; the scratch repository is removed."
+show "handover pickup $id --apply   # again: it checks first and changes nothing"
+handover pickup "$id" --apply > /dev/null
+echo; echo "Demo done; the scratch repositories are removed."
