@@ -44,7 +44,14 @@ const writeStdout = <E>(bytes: Stream.Stream<Uint8Array, E>) =>
     }))
 
 
-export const StdioLive = Layer.effect(
+/**
+ * Standard input that the hook gate (src/gate) has already read before it handed the command over: served to the one
+ * read a hook makes, so stdin is never read twice.
+ */
+const servePreread = (preread: StdinText) => (_limits: StdinLimits) => Effect.succeed(preread)
+
+/** `preread`: what the hook gate read from stdin before handing over; undefined reads the process's stdin. */
+export const makeStdioLive = (preread?: StdinText) => Layer.effect(
   Stdio,
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
@@ -77,6 +84,9 @@ export const StdioLive = Layer.effect(
         Effect.as(path)
       )
     }
-    return Stdio.of({ read: readProcessStdin, readFile, writeFile, writeStdout })
+    const read = preread === undefined ? readProcessStdin : servePreread(preread)
+    return Stdio.of({ read, readFile, writeFile, writeStdout })
   })
 )
+
+export const StdioLive = makeStdioLive()
