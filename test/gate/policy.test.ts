@@ -122,7 +122,7 @@ const configText = fc.oneof(
   { weight: 8, arbitrary: fc.record({
     trigger: fc.record({
       thresholdPercent: mostly(fc.oneof(someOf(90, 80), percent), someOf("90", null)),
-      events: mostly(fc.subarray(events), someOf("Stop", ["beforeSubmitPrompt"])),
+      events: mostly(fc.subarray(events), someOf<unknown>("Stop", ["beforeSubmitPrompt"])),
       onUnavailable: mostly(someOf("skip", "capture"), someOf("never")),
       rearmBelowPercent: percent,
       $schema: fc.string()
@@ -137,7 +137,7 @@ const configText = fc.oneof(
       secrets: mostly(someOf("warn", "block", "off"), someOf("loud"))
     }, { requiredKeys: [] }),
     bundles: fc.record({ keep: mostly(someOf(20, 3), someOf(0)) }, { requiredKeys: [] }),
-    adapters: mostly(someOf(["claude"], []), someOf([3], "claude")),
+    adapters: mostly(someOf(["claude"], []), someOf<unknown>([3], "claude")),
     unknownKey: mostly(fc.constant(undefined), fc.constant(1)),
     $schema: fc.constant("https://example.org/schema.json")
   }, { requiredKeys: [] }).map((config) => JSON.stringify(config)) },
@@ -146,11 +146,11 @@ const configText = fc.oneof(
 
 const payloadText = fc.oneof(
   { weight: 8, arbitrary: fc.record({
-    hook_event_name: mostly(onEventEvents, someOf("beforeSubmitPrompt", "AfterAgent", "stop", " Stop", 5)),
-    cwd: mostly(someOf("/work/repo"), someOf("relative/dir", "", 7)),
-    session_id: someOf("s-1", 2),
+    hook_event_name: mostly(onEventEvents, someOf<unknown>("beforeSubmitPrompt", "AfterAgent", "stop", " Stop", 5)),
+    cwd: mostly(someOf("/work/repo"), someOf<unknown>("relative/dir", "", 7)),
+    session_id: someOf<unknown>("s-1", 2),
     turn_id: someOf("t-1"),
-    conversation_id: mostly(fc.constant(undefined), someOf("c-1", 9)),
+    conversation_id: mostly(fc.constant(undefined), someOf<unknown>("c-1", 9)),
     sessionId: someOf("S-1"),
     transcript_path: someOf("/home/u/.claude/projects/x/1.jsonl", "/home/u/.codex/sessions/rollout-1.jsonl", null),
     prompt_response: someOf("done")
