@@ -4,6 +4,7 @@ import { homedir } from "node:os"
 import { dirname, resolve } from "node:path"
 import {
   gateArmed,
+  gateClaimed,
   gateConfig,
   gateEventLine,
   gateEventSkip,
@@ -288,12 +289,10 @@ const settleSessionStart = (stdin: ReadStdin) => {
   const root = hookTopLevel(cwd as string | undefined)
   if (!realDirectory(`${root}/.handover`) || !realDirectory(`${root}/.handover/bundles`)) return
   for (const name of readdirSync(`${root}/.handover/bundles`)) {
-    if (name.startsWith(".")) continue
-    const claim = readRegular(`${root}/.handover/bundles/${name}/claim.json`, claimMaxBytes)
-    if (claim === undefined) unsure(`bundle ${name} is not claimed`)
-    const parsed: unknown = JSON.parse(claim!)
-    const { at, by } = (typeof parsed === "object" && parsed !== null ? parsed : {}) as Record<string, unknown>
-    if (Array.isArray(parsed) || typeof at !== "string" || typeof by !== "string") unsure(`bundle ${name}'s claim`)
+    // The CLI skips dot entries, and counts anything but a real directory as corrupt: never the pending bundle.
+    if (name.startsWith(".") || !lstatSync(`${root}/.handover/bundles/${name}`).isDirectory()) continue
+    const claim = readRegular(`${root}/.handover/bundles/${name}/claim.json`, claimMaxBytes) ?? unsure(`bundle ${name} is not claimed`)
+    if (!gateClaimed(claim)) unsure(`bundle ${name}'s claim`)
   }
 }
 

@@ -306,6 +306,20 @@ const worse = (a: Usable, kept: Usable): boolean => {
   return !(kept.accountId <= a.accountId)
 }
 
+// --- the bundles (src/domain/Bundle.ts, src/layers/StoreLive.ts) ----------------------------------------------------
+
+/** Whether claim.json holds a Claim as the CLI decodes it: a bundle with one is claimed, whatever its bundle.json says. */
+export const gateClaimed = (text: string): boolean => {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    return false
+  }
+  return isObject(parsed) && isString(parsed["by"]) && isString(parsed["at"]) &&
+    optional(parsed, "host", isString) && optional(parsed, "pid", isNumber)
+}
+
 // --- the trigger (src/domain/Trigger.ts: decideTrigger, src/workflows/OnEvent.ts) ----------------------------------
 
 /** Whether the tool is armed in state/trigger.json as the CLI reads it (unreadable or missing: armed); undefined: unsure. */

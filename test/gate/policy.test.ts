@@ -4,6 +4,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import fc from "fast-check"
 import { allAgents } from "../../src/domain/agents/registry.js"
+import { Claim } from "../../src/domain/Bundle.js"
 import { parseConfigFile, resolveConfig } from "../../src/domain/Config.js"
 import { canonicalPayload, parseHookPayload, resolveHookContext } from "../../src/domain/HookEvent.js"
 import { compatibleApiVersions, DaemonHealth, ReadModel } from "../../src/domain/OpenUsage.js"
@@ -19,6 +20,7 @@ import {
 } from "../../src/domain/Trigger.js"
 import {
   gateArmed,
+  gateClaimed,
   gateConfig,
   gateEventLine,
   gateEventSkip,
@@ -286,6 +288,22 @@ describe("the hook gate's policy", () => {
     })
     expect(gate({ ...input, memoryText: JSON.stringify({ tools: { claude: { armed: false, window: null, lastCapture: null } } }) }))
       .toBeUndefined()
+  })
+
+  it("takes a bundle for claimed only when the CLI decodes its claim.json", () => {
+    const decodeClaim = Schema.decodeUnknownOption(Schema.parseJson(Claim))
+    const claim = fc.oneof(
+      fc.record({
+        by: mostly(someOf("codex", ""), someOf<unknown>(null, 3)),
+        at: mostly(fc.constant("2026-11-25T17:00:00Z"), someOf<unknown>(1)),
+        host: mostly(someOf("box"), someOf<unknown>(5, null)),
+        pid: mostly(someOf(42), someOf<unknown>("42", null))
+      }, { requiredKeys: [] }).map((value) => JSON.stringify(value)),
+      someOf("", "null", "[]", "{", "\"codex\"")
+    )
+    fc.assert(fc.property(claim, (text) => {
+      if (gateClaimed(text)) expect(Option.isSome(decodeClaim(text))).toBe(true)
+    }), { numRuns: 2000 })
   })
 
   it("knows the quota allow-lists and the session-start formats the adapters define", () => {
