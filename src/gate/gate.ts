@@ -2,6 +2,7 @@ import { closeSync, constants, lstatSync, openSync, readdirSync, readFileSync, r
 import { connect } from "node:net"
 import { homedir } from "node:os"
 import { dirname, resolve } from "node:path"
+import { resolveSocketPath } from "../domain/SocketPath.js"
 import {
   gateArmed,
   gateClaimed,
@@ -13,26 +14,19 @@ import {
   gateQuotaSkip,
   gateReading,
   gateReadModel,
-  gateSessionStartFormats,
-  gateSocketPath
+  gateSessionStartFormats
 } from "./policy.js"
+import { readStdin, type ReadStdin } from "./stdin.js"
 
 // The hook gate: the hooks' common case (nothing to capture, nothing pending) settled with node:fs and node:net before
 // the Effect runtime loads. Anything else, and any doubt, is handed to the full CLI with the stdin already read, which
 // stays the single source of truth. The store may be hostile: nothing here follows a link below the git top level.
 
-/** What the gate read from stdin, as src/services/Stdio.ts's StdinText. */
-export interface ReadStdin {
-  readonly text: string
-  readonly overLimit: boolean
-}
-
 /** `undefined`: stdin was not read (the full CLI reads it itself). */
 export type HandOver = (stdin: ReadStdin | undefined) => void
 
 /** The bounds of src/commands/common.ts (hookStdinLimits) and src/domain/StoreLayout.ts (storeReadLimits, eventLogMaxBytes). */
-const stdinMaxBytes = 1024 * 1024
-const stdinTimeoutMs = 1000
+const hookStdinLimits = { maxBytes: 1024 * 1024, timeoutMs: 1000 }
 const configMaxBytes = 1024 * 1024
 const stateMaxBytes = 1024 * 1024
 const claimMaxBytes = 64 * 1024
@@ -122,33 +116,6 @@ const appendEventLine = (root: string, line: string) => {
   } finally {
     closeSync(fd)
   }
-}
-
-/** readProcessStdin of src/layers/StdioLive.ts with the hooks' bounds. */
-const readStdin = (done: (stdin: ReadStdin) => void) => {
-  const input = process.stdin
-  const chunks: Array<Buffer> = []
-  let size = 0
-  let overLimit = false
-  let finished = false
-  const finish = () => {
-    if (finished) return
-    finished = true
-    clearTimeout(timer)
-    input.off("data", onData).off("end", finish).off("error", finish)
-    input.pause()
-    input.unref?.()
-    done({ text: Buffer.concat(chunks).toString("utf8"), overLimit })
-  }
-  const onData = (chunk: Buffer) => {
-    const room = stdinMaxBytes - size
-    overLimit = chunk.length > room
-    chunks.push(overLimit ? chunk.subarray(0, room) : chunk)
-    size += Math.min(chunk.length, room)
-    if (overLimit) finish()
-  }
-  const timer = setTimeout(finish, stdinTimeoutMs)
-  input.on("data", onData).on("end", finish).on("error", finish)
 }
 
 interface Answer {
@@ -313,7 +280,7 @@ const settleOnEvent = (stdin: ReadStdin, flags: Flags, exit: () => void, handOve
   }
   const eventSkip = gateEventSkip(config, call.event)
   if (eventSkip !== undefined) return log(eventSkip)
-  const socketPath = gateSocketPath(config.socketPath, process.env, homedir())
+  const socketPath = resolveSocketPath(config.socketPath, process.env, homedir())
   askDaemon(socketPath, config.timeoutMs, (body) => {
     try {
       const snapshots = gateReadModel(body) ?? unsure("read model")
@@ -341,7 +308,7 @@ export const runGate = (argv: ReadonlyArray<string>, handOver: HandOver): void =
   if ((command !== "on-event" && command !== "session-start") || process.stdin.isTTY || Object.keys(process.env).some(handedOverEnv)) {
     return handOver(undefined)
   }
-  readStdin((stdin) => {
+  readStdin(hookStdinLimits, (stdin) => {
     let handedOver = false
     const handOverOnce = () => {
       if (handedOver) return

@@ -2,6 +2,8 @@
 // common case before the Effect runtime is loaded. Each function is a conservative copy of a part of the full CLI's
 // policy (named in its comment); `undefined` means "not sure", and the caller then hands over to the full CLI.
 // test/gate/policy.test.ts proves that whenever these say skip, the full policy skips too, with the same event line.
+// Only effect-free domain modules may be imported here.
+import { metricPercent } from "../domain/MetricPercent.js"
 
 /** The quota allow-lists of src/domain/agents (QuotaSource), for the tools whose hooks the gate settles. */
 export const gateQuotaSources: Readonly<Record<string, { provider: string; exact: ReadonlyArray<string>; prefixes: ReadonlyArray<string> }>> = {
@@ -107,16 +109,6 @@ export const gateConfig = (text: string): GateConfig | undefined => {
   }
 }
 
-/** resolveSocketPath of src/domain/OpenUsage.ts. */
-export const gateSocketPath = (configured: string | null, env: Readonly<Record<string, string | undefined>>, home: string) => {
-  if (configured) return configured
-  const fromEnv = env["OPENUSAGE_TELEMETRY_SOCKET"]
-  if (fromEnv) return fromEnv
-  const stateHome = env["XDG_STATE_HOME"]
-  if (stateHome) return `${stateHome.replace(/\/+$/, "")}/openusage/telemetry.sock`
-  return `${home.replace(/\/+$/, "")}/.local/state/openusage/telemetry.sock`
-}
-
 // --- the hook call (src/domain/HookEvent.ts, src/commands/onEvent.ts) ----------------------------------------------
 
 export interface GateHookCall {
@@ -219,15 +211,6 @@ export type GateReading =
     readonly accountId: string
   }
   | { readonly _tag: "Unknown"; readonly reason: string }
-
-const metricPercent = (metric: Metric): number | undefined => {
-  const { limit, remaining, used } = metric
-  let percent: number | undefined
-  if (metric.unit === "%" && isFinite(used)) percent = used
-  else if (isFinite(limit) && limit > 0 && isFinite(remaining)) percent = ((limit - remaining) / limit) * 100
-  else if (isFinite(limit) && limit > 0 && isFinite(used)) percent = (used / limit) * 100
-  return percent === undefined ? undefined : Math.min(100, Math.max(0, percent))
-}
 
 type Usable = Extract<GateReading, { _tag: "Known" }>
 interface Unusable {

@@ -4,36 +4,14 @@ import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import { InputInvalid } from "../domain/errors.js"
 import { fileTypeName } from "../domain/Text.js"
+import { readStdin } from "../gate/stdin.js"
 import { Stdio, type StdinLimits, type StdinText } from "../services/Stdio.js"
 
 const readProcessStdin = (limits: StdinLimits) =>
   Effect.async<StdinText>((resume) => {
-    const input = process.stdin
-    if (input.isTTY && !limits.fromTerminal) return resume(Effect.succeed({ text: "", overLimit: false }))
-    const chunks: Array<Buffer> = []
-    let size = 0
-    let overLimit = false
-    let done = false
-    const finish = () => {
-      if (done) return
-      done = true
-      clearTimeout(timer)
-      input.off("data", onData).off("end", finish).off("error", finish)
-      input.pause()
-      // Leave nothing that would keep the process alive on a pipe the writer never closes.
-      input.unref?.()
-      resume(Effect.succeed({ text: Buffer.concat(chunks).toString("utf8"), overLimit }))
-    }
-    const onData = (chunk: Buffer) => {
-      const room = limits.maxBytes - size
-      overLimit = chunk.length > room
-      chunks.push(overLimit ? chunk.subarray(0, room) : chunk)
-      size += Math.min(chunk.length, room)
-      if (overLimit) finish()
-    }
-    const timer = limits.timeoutMs === null ? undefined : setTimeout(finish, limits.timeoutMs)
-    input.on("data", onData).on("end", finish).on("error", finish)
-    return Effect.sync(finish)
+    if (process.stdin.isTTY && !limits.fromTerminal) return resume(Effect.succeed({ text: "", overLimit: false }))
+    const stop = readStdin(limits, (stdin) => resume(Effect.succeed(stdin)))
+    return Effect.sync(stop)
   })
 
 const writeStdout = <E>(bytes: Stream.Stream<Uint8Array, E>) =>
