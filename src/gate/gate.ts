@@ -123,8 +123,8 @@ interface Answer {
   readonly body: string
 }
 
-/** The body of an HTTP/1.1 answer, de-chunked; undefined when it is not plainly well-formed. */
-const parseAnswer = (bytes: Buffer): Answer | undefined => {
+/** The body of an HTTP/1.1 answer, de-chunked; undefined while it is incomplete, or when it is not plainly well-formed. */
+export const parseAnswer = (bytes: Buffer): Answer | undefined => {
   const headerEnd = bytes.indexOf("\r\n\r\n")
   if (headerEnd < 0) return undefined
   const [statusLine, ...headerLines] = bytes.subarray(0, headerEnd).toString("latin1").split("\r\n")
@@ -167,7 +167,7 @@ const parseAnswer = (bytes: Buffer): Answer | undefined => {
   return { status: Number(status[1]), body: body.toString("utf8") }
 }
 
-/** One exchange over the daemon's socket, each on a fresh connection closed by the daemon after its answer. */
+/** One exchange over the daemon's socket, each on a fresh connection that is closed after the answer. */
 const exchange = (socketPath: string, request: string, deadline: number, done: (answer: Answer | undefined) => void) => {
   let settled = false
   const chunks: Array<Buffer> = []
@@ -186,6 +186,9 @@ const exchange = (socketPath: string, request: string, deadline: number, done: (
     received += chunk.length
     if (received > answerMaxBytes) return settle(undefined)
     chunks.push(chunk)
+    // Done as soon as the answer is whole, whether or not the daemon closes the connection after it.
+    const answer = parseAnswer(Buffer.concat(chunks))
+    if (answer !== undefined) settle(answer)
   })
   socket.on("error", () => settle(undefined))
   socket.on("end", () => settle(parseAnswer(Buffer.concat(chunks))))
