@@ -7,7 +7,10 @@ import * as Exit from "effect/Exit"
 import { isNothingPending } from "./domain/errors.js"
 import { printableLine } from "./domain/Text.js"
 import { run } from "./Cli.js"
-import { MainLive } from "./layers/MainLive.js"
+import { makeMainLive } from "./layers/MainLive.js"
+import type { StdinText } from "./services/Stdio.js"
+
+// The full CLI, loaded by the entry (src/gate/entry.ts) whenever the hook gate does not settle a command on its own.
 
 const argv = process.argv.length > 2 ? process.argv : [...process.argv, "--help"]
 /** Hooks run inside the agent: whatever happens they exit 0 and never break it. */
@@ -32,7 +35,7 @@ const errorLine = (error: unknown): string =>
     ? String((error as { message: unknown }).message)
     : String(error))}`
 
-const main = run(argv).pipe(
+const main = (preread: StdinText | undefined) => run(argv).pipe(
   Effect.catchAll((error) => {
     // @effect/cli has already printed its own usage errors.
     if (ValidationError.isValidationError(error)) return Effect.succeed(failOpen ? 0 : 2)
@@ -44,7 +47,7 @@ const main = run(argv).pipe(
       Effect.as(failOpen ? 0 : 1)
     )
   ),
-  Effect.provide(MainLive)
+  Effect.provide(makeMainLive(preread))
 )
 
 const exitCode = (exit: Exit.Exit<unknown, unknown>): number => {
@@ -64,11 +67,14 @@ const exitWhenFlushed = (code: number) => {
   process.stdout.write("", () => process.stderr.write("", () => process.exit(code)))
 }
 
-if (launchesChild) {
-  Effect.runFork(main).addObserver((exit) => exitWhenFlushed(exitCode(exit)))
-} else {
-  NodeRuntime.runMain(main, {
-    disableErrorReporting: true,
-    teardown: (exit) => exitWhenFlushed(exitCode(exit))
-  })
+/** Runs the command of process.argv; `preread` is the stdin the hook gate already read before handing it over. */
+export const runCli = (preread?: StdinText): void => {
+  if (launchesChild) {
+    Effect.runFork(main(preread)).addObserver((exit) => exitWhenFlushed(exitCode(exit)))
+  } else {
+    NodeRuntime.runMain(main(preread), {
+      disableErrorReporting: true,
+      teardown: (exit) => exitWhenFlushed(exitCode(exit))
+    })
+  }
 }

@@ -1,4 +1,5 @@
 import { agentById, agentByProvider } from "./agents/registry.js"
+import { metricPercent } from "./MetricPercent.js"
 import type { ReadModel, UsageMetric, UsageSnapshot } from "./OpenUsage.js"
 
 // Quota normalisation: from the daemon's read model to one reading per tool (see the protocol reference).
@@ -13,18 +14,7 @@ export const isQuotaMetric = (provider: string, key: string): boolean => {
   return allowed.exact.includes(key) || allowed.prefixes.some((prefix) => key.startsWith(prefix))
 }
 
-const isNumber = (value: number | null | undefined): value is number =>
-  typeof value === "number" && Number.isFinite(value)
-
-/** Used percent of one metric, clamped to 0..100; undefined when the metric does not say. */
-export const metricPercent = (metric: UsageMetric): number | undefined => {
-  const { limit, remaining, used } = metric
-  let percent: number | undefined
-  if (metric.unit === "%" && isNumber(used)) percent = used
-  else if (isNumber(limit) && limit > 0 && isNumber(remaining)) percent = ((limit - remaining) / limit) * 100
-  else if (isNumber(limit) && limit > 0 && isNumber(used)) percent = (used / limit) * 100
-  return percent === undefined ? undefined : Math.min(100, Math.max(0, percent))
-}
+export { metricPercent } from "./MetricPercent.js"
 
 export interface KnownQuota {
   readonly _tag: "Known"

@@ -7,7 +7,8 @@ import { GitLive } from "./GitLive.js"
 import { LauncherLive } from "./LauncherLive.js"
 import { MachineLive } from "./MachineLive.js"
 import { OpenUsageLive } from "./OpenUsageLive.js"
-import { StdioLive } from "./StdioLive.js"
+import type { StdinText } from "../services/Stdio.js"
+import { makeStdioLive } from "./StdioLive.js"
 import { StoreLive } from "./StoreLive.js"
 import { SurfacesLive } from "./SurfacesLive.js"
 import { WorkspaceLive } from "./WorkspaceLive.js"
@@ -17,13 +18,14 @@ const PlatformLive = Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTe
 )
 
 // SurfacesLive costs nothing at start-up: it loads its JSON editor on first use.
-export const MainLive = Layer.mergeAll(
+/** `preread`: the stdin the hook gate already read, when it handed the command over. */
+export const makeMainLive = (preread?: StdinText) => Layer.mergeAll(
   GitLive,
   LauncherLive,
   StoreLive,
   SurfacesLive,
   OpenUsageLive,
-  StdioLive,
+  makeStdioLive(preread),
   MachineLive.pipe(Layer.provide(WorkspaceLive)),
   WorkspaceLive
 ).pipe(Layer.provideMerge(PlatformLive))

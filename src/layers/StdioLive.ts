@@ -4,36 +4,14 @@ import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import { InputInvalid } from "../domain/errors.js"
 import { fileTypeName } from "../domain/Text.js"
+import { readStdin } from "../gate/stdin.js"
 import { Stdio, type StdinLimits, type StdinText } from "../services/Stdio.js"
 
 const readProcessStdin = (limits: StdinLimits) =>
   Effect.async<StdinText>((resume) => {
-    const input = process.stdin
-    if (input.isTTY && !limits.fromTerminal) return resume(Effect.succeed({ text: "", overLimit: false }))
-    const chunks: Array<Buffer> = []
-    let size = 0
-    let overLimit = false
-    let done = false
-    const finish = () => {
-      if (done) return
-      done = true
-      clearTimeout(timer)
-      input.off("data", onData).off("end", finish).off("error", finish)
-      input.pause()
-      // Leave nothing that would keep the process alive on a pipe the writer never closes.
-      input.unref?.()
-      resume(Effect.succeed({ text: Buffer.concat(chunks).toString("utf8"), overLimit }))
-    }
-    const onData = (chunk: Buffer) => {
-      const room = limits.maxBytes - size
-      overLimit = chunk.length > room
-      chunks.push(overLimit ? chunk.subarray(0, room) : chunk)
-      size += Math.min(chunk.length, room)
-      if (overLimit) finish()
-    }
-    const timer = limits.timeoutMs === null ? undefined : setTimeout(finish, limits.timeoutMs)
-    input.on("data", onData).on("end", finish).on("error", finish)
-    return Effect.sync(finish)
+    if (process.stdin.isTTY && !limits.fromTerminal) return resume(Effect.succeed({ text: "", overLimit: false }))
+    const stop = readStdin(limits, (stdin) => resume(Effect.succeed(stdin)))
+    return Effect.sync(stop)
   })
 
 const writeStdout = <E>(bytes: Stream.Stream<Uint8Array, E>) =>
@@ -44,7 +22,14 @@ const writeStdout = <E>(bytes: Stream.Stream<Uint8Array, E>) =>
     }))
 
 
-export const StdioLive = Layer.effect(
+/**
+ * Standard input that the hook gate (src/gate) has already read before it handed the command over: served to the one
+ * read a hook makes, so stdin is never read twice.
+ */
+const servePreread = (preread: StdinText) => (_limits: StdinLimits) => Effect.succeed(preread)
+
+/** `preread`: what the hook gate read from stdin before handing over; undefined reads the process's stdin. */
+export const makeStdioLive = (preread?: StdinText) => Layer.effect(
   Stdio,
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
@@ -77,6 +62,9 @@ export const StdioLive = Layer.effect(
         Effect.as(path)
       )
     }
-    return Stdio.of({ read: readProcessStdin, readFile, writeFile, writeStdout })
+    const read = preread === undefined ? readProcessStdin : servePreread(preread)
+    return Stdio.of({ read, readFile, writeFile, writeStdout })
   })
 )
+
+export const StdioLive = makeStdioLive()
