@@ -109,30 +109,17 @@ export interface SummarySplitter {
 }
 
 const nul = 0
-const tab = 9
-const colon = 58
-
-/** Paths that follow a record's first field: 2 for renames and copies (`R090`, `a\td\t` with no path), else 1 or 0. */
-const pathsAfter = (field: Uint8Array): number => {
-  if (field[0] === colon) {
-    const status = field[field.lastIndexOf(32) + 1]
-    return status === 82 /* R */ || status === 67 /* C */ ? 2 : 1
-  }
-  const secondTab = field.indexOf(tab, field.indexOf(tab) + 1)
-  return secondTab === field.length - 1 ? 2 : 0
-}
 
 /**
  * Splits the output of one `git diff --raw --numstat -z --patch` as it streams: the NUL-terminated summary records
- * (see parseDiffSummary), the one empty record git puts between them and the patch, then the patch, passed on
- * untouched. Records are walked by position, so no file name can pass for the separator. Only the records are held.
+ * (see parseDiffSummary), the one empty field git puts between them and the patch, then the patch, passed on
+ * untouched. No record field is ever empty (names are not), so the first empty field is that separator, whatever the
+ * names hold. Only the records are held.
  */
 export const makeSummarySplitter = (): SummarySplitter => {
   let records = new Uint8Array(64 * 1024)
   let length = 0
-  let scanned = 0
   let fieldStart = 0
-  let pathsLeft = 0
   let inPatch = false
 
   const append = (chunk: Uint8Array) => {
@@ -149,21 +136,14 @@ export const makeSummarySplitter = (): SummarySplitter => {
     if (inPatch) return chunk
     const before = length
     append(chunk)
-    for (let end = records.indexOf(nul, scanned); end >= 0 && end < length; end = records.indexOf(nul, scanned)) {
-      scanned = end + 1
-      const field = records.subarray(fieldStart, end)
-      fieldStart = end + 1
-      if (pathsLeft > 0) {
-        pathsLeft--
-      } else if (field.length === 0) {
+    for (let end = records.indexOf(nul, fieldStart); end >= 0 && end < length; end = records.indexOf(nul, fieldStart)) {
+      if (end === fieldStart) {
         inPatch = true
         length = end
         return chunk.subarray(end + 1 - before)
-      } else {
-        pathsLeft = pathsAfter(field)
       }
+      fieldStart = end + 1
     }
-    scanned = length
     return chunk.subarray(chunk.length)
   }
 
