@@ -100,3 +100,55 @@ export const parseDiffSummary = (output: string): DiffSummary => {
   })
   return { files, gitlinks: raw.flatMap((entry) => entry.gitlink !== undefined ? [entry.gitlink] : []) }
 }
+
+export interface SummarySplitter {
+  /** The patch bytes in this chunk: none while the summary records are still coming. */
+  readonly push: (chunk: Uint8Array) => Uint8Array
+  /** The summary, once the output has ended (an empty summary when git printed nothing: no changes). */
+  readonly finish: () => DiffSummary
+}
+
+const nul = 0
+
+/**
+ * Splits the output of one `git diff --raw --numstat -z --patch` as it streams: the NUL-terminated summary records
+ * (see parseDiffSummary), the one empty field git puts between them and the patch, then the patch, passed on
+ * untouched. No record field is ever empty (names are not), so the first empty field is that separator, whatever the
+ * names hold. Only the records are held.
+ */
+export const makeSummarySplitter = (): SummarySplitter => {
+  let records = new Uint8Array(64 * 1024)
+  let length = 0
+  let fieldStart = 0
+  let inPatch = false
+
+  const append = (chunk: Uint8Array) => {
+    if (length + chunk.length > records.length) {
+      const grown = new Uint8Array(Math.max(records.length * 2, length + chunk.length))
+      grown.set(records.subarray(0, length))
+      records = grown
+    }
+    records.set(chunk, length)
+    length += chunk.length
+  }
+
+  const push = (chunk: Uint8Array): Uint8Array => {
+    if (inPatch) return chunk
+    const before = length
+    append(chunk)
+    for (let end = records.indexOf(nul, fieldStart); end >= 0 && end < length; end = records.indexOf(nul, fieldStart)) {
+      if (end === fieldStart) {
+        inPatch = true
+        length = end
+        return chunk.subarray(end + 1 - before)
+      }
+      fieldStart = end + 1
+    }
+    return chunk.subarray(chunk.length)
+  }
+
+  return {
+    push,
+    finish: () => parseDiffSummary(new TextDecoder().decode(records.subarray(0, length)))
+  }
+}

@@ -10,7 +10,7 @@ import * as Stream from "effect/Stream"
 import { GitFailed, gitStderrLine, NotAGitRepository } from "../domain/errors.js"
 import { isObjectId, parseLeftRightCount } from "../domain/Freshness.js"
 import type { ApplyMode } from "../domain/PatchApply.js"
-import { type GitlinkChange, parseDiffSummary } from "../domain/PatchFiles.js"
+import { type GitlinkChange, makeSummarySplitter } from "../domain/PatchFiles.js"
 import {
   notCheckedOut,
   parseNestedStatus,
@@ -112,20 +112,25 @@ export const GitLive = Layer.effect(
         return stdout.trim()
       })
 
+    // One rev-parse for HEAD and the index path; the branch and its upstream are separate answers that may be missing.
     const repoState = (root: string) =>
       Effect.all({
         branch: line(root, ["symbolic-ref", "--quiet", "--short", "HEAD"]),
-        head: line(root, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]),
+        headAndIndex: run(root, ["rev-parse", "--path-format=absolute", "--git-path", "index", "--verify", "--quiet", "HEAD^{commit}"], {
+          okCodes: [1]
+        }),
         upstream: line(root, ["rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}"])
-      }, { concurrency: "unbounded" }).pipe(Effect.map((state) => ({ root, ...state })))
+      }, { concurrency: "unbounded" }).pipe(Effect.map(({ branch, headAndIndex, upstream }) => {
+        const [indexFile = "", head = ""] = headAndIndex.stdout.split("\n")
+        return { root, branch, head: headAndIndex.exitCode === 0 && head !== "" ? head : null, upstream, indexFile }
+      }))
 
     const emptyTree = (root: string) =>
       run(root, ["hash-object", "-t", "tree", "/dev/null"]).pipe(Effect.map(({ stdout }) => stdout.trim()))
 
-    const tempIndex = (root: string, scratchDir: string) =>
+    const tempIndex = (realIndex: string, scratchDir: string) =>
       Effect.gen(function*() {
         const indexFile = `${scratchDir}/index`
-        const realIndex = (yield* run(root, ["rev-parse", "--path-format=absolute", "--git-path", "index"])).stdout.trim()
         // Copying the index keeps git's cached stat data, so the diff does not re-hash every file. The copy keeps the
         // index's mtime too: git compares it with each entry's mtime to catch files changed in the same second as the
         // index was written ("racy git"); a fresh mtime would make such a change look clean and drop it from the patch.
@@ -180,37 +185,49 @@ export const GitLive = Layer.effect(
     const submoduleStateAt = (root: string) => (gitlink: GitlinkChange) =>
       Effect.map(nestedStatus(root, gitlink), (status) => submoduleState(gitlink, status))
 
-    const workspacePatch = (root: string, options: PatchOptions) =>
+    const workspacePatch = <A, E, R>(
+      options: PatchOptions,
+      write: (patch: Stream.Stream<Uint8Array, GitFailed>) => Effect.Effect<A, E, R>
+    ) =>
       Effect.gen(function*() {
-        const indexFile = yield* tempIndex(root, options.scratchDir)
+        const { root } = options.repo
+        const indexFile = yield* tempIndex(options.repo.indexFile, options.scratchDir)
         const withoutCommit = options.includeUntracked ? yield* addUntracked(root, indexFile, options) : []
-        const head = yield* line(root, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"])
-        const base = head ?? (yield* emptyTree(root))
-        const summaryArgs = ["diff", ...diffFlags, "--raw", "--numstat", "--no-abbrev", "-z", base, ...pathspec(options)]
-        const { stdout } = yield* run(root, summaryArgs, { indexFile })
-        const summary = parseDiffSummary(stdout)
+        const base = options.repo.head ?? (yield* emptyTree(root))
+        // One diff: the file list and numbers (raw and numstat records, NUL-separated so any name is safe) come
+        // first, then the patch; the splitter keeps the records and passes the patch on.
+        const diffArgs = [
+          "diff", ...diffFlags, "--raw", "--numstat", "--no-abbrev", "-z", "--binary", "--full-index", base,
+          ...pathspec(options)
+        ]
+        const splitter = makeSummarySplitter()
+        const stream = Stream.unwrapScoped(
+          Effect.gen(function*() {
+            const process = yield* executor.start(command(root, diffArgs, { indexFile }))
+            const stderr = yield* collect(process.stderr).pipe(Effect.fork)
+            const finished = Effect.gen(function*() {
+              const exitCode = yield* process.exitCode
+              if (exitCode !== 0) {
+                return yield* new GitFailed({ args: diffArgs, exitCode, stderr: yield* stderr.await.pipe(
+                  Effect.map((exit) => exit._tag === "Success" ? exit.value : ""))
+                })
+              }
+            })
+            const patch = process.stdout.pipe(
+              Stream.map(splitter.push),
+              Stream.filter((chunk) => chunk.length > 0)
+            )
+            return Stream.concat(patch, Stream.drain(Stream.fromEffect(finished)))
+          })
+        ).pipe(Stream.mapError(asGitFailed(diffArgs)))
+        const written = yield* write(stream)
+        const summary = splitter.finish()
         const submodules = submodulesToRecord(
           yield* Effect.forEach(summary.gitlinks, submoduleStateAt(root)),
           yield* Effect.forEach(withoutCommit, (repository) =>
             submoduleStateAt(root)({ path: repository, recorded: null, present: true }))
         )
-        const patchArgs = ["diff", ...diffFlags, "--binary", "--full-index", base, ...pathspec(options)]
-        const stream = Stream.unwrapScoped(
-          Effect.gen(function*() {
-            const process = yield* executor.start(command(root, patchArgs, { indexFile }))
-            const stderr = yield* collect(process.stderr).pipe(Effect.fork)
-            const finished = Effect.gen(function*() {
-              const exitCode = yield* process.exitCode
-              if (exitCode !== 0) {
-                return yield* new GitFailed({ args: patchArgs, exitCode, stderr: yield* stderr.await.pipe(
-                  Effect.map((exit) => exit._tag === "Success" ? exit.value : ""))
-                })
-              }
-            })
-            return Stream.concat(process.stdout, Stream.drain(Stream.fromEffect(finished)))
-          })
-        ).pipe(Stream.mapError(asGitFailed(patchArgs)))
-        return { base, files: summary.files, submodules, stream }
+        return { base, files: summary.files, submodules, written }
       })
 
     const patchApplies = (root: string, patchPath: string, base: string, scratchDir: string) =>

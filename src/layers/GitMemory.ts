@@ -32,7 +32,8 @@ export const GitMemory = {
       root: options.root,
       branch: options.branch === undefined ? "main" : options.branch,
       head: options.head === undefined ? "0123456789abcdef0123456789abcdef01234567" : options.head,
-      upstream: options.upstream ?? null
+      upstream: options.upstream ?? null,
+      indexFile: `${options.root}/.git/index`
     }
     const bytes = typeof options.patch === "string" ? new TextEncoder().encode(options.patch) : options.patch
     return Layer.succeed(Git, Git.of({
@@ -41,16 +42,19 @@ export const GitMemory = {
           ? Effect.succeed(state.root)
           : Effect.fail(new NotAGitRepository({ cwd })),
       repoState: () => Effect.succeed(state),
-      workspacePatch: () =>
-        Effect.succeed({
-          base: state.head ?? emptyTree,
-          files: options.files ?? [],
-          submodules: options.submodules ?? [],
+      workspacePatch: (_options, write) =>
+        Effect.map(
           // In chunks of 7 bytes: whoever reads the stream must not assume a chunk holds whole lines.
-          stream: Stream.fromIterable(
+          write(Stream.fromIterable(
             bytes === undefined ? [] : Array.from({ length: Math.ceil(bytes.length / 7) }, (_, i) => bytes.slice(i * 7, i * 7 + 7))
-          )
-        }),
+          )),
+          (written) => ({
+            base: state.head ?? emptyTree,
+            files: options.files ?? [],
+            submodules: options.submodules ?? [],
+            written
+          })
+        ),
       patchApplies: () =>
         Effect.succeed(options.applies === false ? { applies: false, detail: "patch does not apply" } : { applies: true, detail: "" }),
       trackedFiles: () => Effect.succeed([]),

@@ -12,19 +12,23 @@ export interface RepoState {
   /** null on an unborn branch (no commit yet). */
   readonly head: string | null
   readonly upstream: string | null
+  /** The absolute path of the index file git uses here (a linked worktree has its own). */
+  readonly indexFile: string
 }
 
-export interface WorkspacePatch {
+export interface WorkspacePatch<A> {
   /** The tree the patch applies to: HEAD, or the empty tree on an unborn branch. */
   readonly base: string
   readonly files: ReadonlyArray<PatchFile>
   /** Submodules and nested repositories the patch touches or leaves work behind in, by path. */
   readonly submodules: ReadonlyArray<SubmoduleState>
-  /** `git diff --binary` output; fails with GitFailed at its end when git exits non-zero. */
-  readonly stream: Stream.Stream<Uint8Array, GitFailed>
+  /** What the writer made of the patch stream. */
+  readonly written: A
 }
 
 export interface PatchOptions {
+  /** The repository's state as repoState read it: the patch is against its HEAD, from a copy of its index. */
+  readonly repo: RepoState
   readonly includeUntracked: boolean
   /** Top-level paths left out of the patch, such as .handover. */
   readonly exclude: ReadonlyArray<string>
@@ -48,11 +52,16 @@ export interface ApplyCheckOptions {
 export class Git extends Context.Tag("handover/Git")<Git, {
   readonly topLevel: (cwd: string) => Effect.Effect<string, NotAGitRepository | GitFailed>
   readonly repoState: (root: string) => Effect.Effect<RepoState, GitFailed>
-  /** The working tree against HEAD, untracked files included, computed in a temporary index in `scratchDir`. */
-  readonly workspacePatch: (
-    root: string,
-    options: PatchOptions
-  ) => Effect.Effect<WorkspacePatch, GitFailed>
+  /**
+   * The working tree against HEAD, untracked files included, computed in a temporary index in `scratchDir`. `write`
+   * gets the `git diff --binary` output as it streams (failing with GitFailed at its end when git exits non-zero) and
+   * must read it to its end: the file list comes from the same git process, ahead of the patch bytes, and is
+   * complete once `write` has returned.
+   */
+  readonly workspacePatch: <A, E, R>(
+    options: PatchOptions,
+    write: (patch: Stream.Stream<Uint8Array, GitFailed>) => Effect.Effect<A, E, R>
+  ) => Effect.Effect<WorkspacePatch<A>, GitFailed | E, R>
   /** `git apply --check` of the patch against `base` in a temporary index in scratchDir; the detail says why not. */
   readonly patchApplies: (
     root: string,

@@ -44,24 +44,27 @@ export const captureBundle = (root: string, config: HandoverConfig, request: Cap
       const id = makeBundleId(createdAt, yield* randomSuffix)
       const repo = yield* git.repoState(root)
       const staged = yield* store.stageBundle(root, id)
-      const patch = yield* git.workspacePatch(root, {
-        includeUntracked: config.capture.includeUntracked,
-        exclude: [storeDirName],
-        scratchDir: staged.scratchDir
-      })
-
       const scanner = config.capture.secrets === "off" ? undefined : makePatchScanner()
       const limit = config.capture.maxPatchBytes
       let streamed = 0
-      const guarded = patch.stream.pipe(
-        Stream.tap((chunk) => {
-          streamed += chunk.length
-          if (streamed > limit) return Effect.fail(new PatchTooLarge({ limit }))
-          scanner?.push(chunk)
-          return Effect.void
-        })
-      )
-      const written = yield* store.writeStream(staged.patchPath, guarded)
+      const patch = yield* git.workspacePatch({
+        repo,
+        includeUntracked: config.capture.includeUntracked,
+        exclude: [storeDirName],
+        scratchDir: staged.scratchDir
+      }, (stream) =>
+        store.writeStream(
+          staged.patchPath,
+          stream.pipe(
+            Stream.tap((chunk) => {
+              streamed += chunk.length
+              if (streamed > limit) return Effect.fail(new PatchTooLarge({ limit }))
+              scanner?.push(chunk)
+              return Effect.void
+            })
+          )
+        ))
+      const written = patch.written
       const check = written.bytes === 0
         ? { applies: true, detail: "" }
         : yield* git.patchApplies(root, staged.patchPath, patch.base, staged.scratchDir)

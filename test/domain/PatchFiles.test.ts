@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import { parseDiffSummary } from "../../src/domain/PatchFiles.js"
+import { makeSummarySplitter, parseDiffSummary } from "../../src/domain/PatchFiles.js"
 
 // Output of `git diff --raw --numstat -z -M HEAD` (git 2.39) for a working tree with every kind of change, copied
 // byte for byte: all raw records first, then all numstat records, every field NUL-terminated.
@@ -98,4 +98,78 @@ describe("parseDiffSummary", () => {
 
   it.effect("no changes → no files", () =>
     Effect.sync(() => expect(parseDiffSummary("")).toEqual({ files: [], gitlinks: [] })))
+})
+
+/** Feeds the splitter `output` in chunks of `size` bytes; returns the patch it passed on and the summary. */
+const split = (output: Uint8Array, size: number) => {
+  const splitter = makeSummarySplitter()
+  const passed: Array<Uint8Array> = []
+  for (let at = 0; at < output.length; at += size) passed.push(splitter.push(output.subarray(at, at + size)))
+  return { patch: Buffer.concat(passed).toString("latin1"), summary: splitter.finish() }
+}
+
+// A patch whose content holds lines that look like records and like diff headers: only the position of the
+// empty record between the records and the patch counts.
+const trickyPatch = [
+  "diff --git a/1\t2\tx b/1\t2\tx",
+  "new file mode 100644",
+  "index 0000000..45b983b",
+  "--- /dev/null",
+  "+++ b/1\t2\tx",
+  "@@ -0,0 +1,3 @@",
+  "+diff --git a/evil b/evil",
+  "+:100644 100644 0000000 0000000 M",
+  "+\0",
+  ""
+].join("\n")
+
+describe("makeSummarySplitter", () => {
+  const records = raw("000000 100644 0000000 45b983b", "A", "1\t2\tx") +
+    raw("000000 100644 0000000 45b983c", "A", ":odd") +
+    raw("100644 100644 940a9ce 652fd8a", "R096", "tab at end\t", "new") +
+    numstat("3", "0", "1\t2\tx") +
+    numstat("4", "0", ":odd") +
+    "1\t0\t\0tab at end\t\0new\0"
+  const output = Buffer.from(`${records}\0${trickyPatch}`, "utf8")
+
+  it.effect("passes the patch on untouched and keeps the records, however git's output is chunked", () =>
+    Effect.sync(() => {
+      for (const size of [1, 2, 3, 7, 64, output.length]) {
+        const { patch, summary } = split(output, size)
+        expect(patch).toBe(Buffer.from(trickyPatch, "utf8").toString("latin1"))
+        expect(summary).toEqual(parseDiffSummary(records))
+      }
+      expect(split(output, 5).summary.files).toEqual([
+        { path: "1\t2\tx", status: "added", binary: false, added: 3, deleted: 0 },
+        { path: ":odd", status: "added", binary: false, added: 4, deleted: 0 },
+        { path: "new", oldPath: "tab at end\t", status: "renamed", binary: false, added: 1, deleted: 0 }
+      ])
+    }))
+
+  it.effect("a numstat record whose name ends with a tab is not taken for a rename's", () =>
+    Effect.sync(() => {
+      const output = raw("000000 100644 0000000 45b983b", "A", "x\t") + numstat("1", "0", "x\t") + "\0" + "diff --git a/x\t b/x\t\n"
+      const { patch, summary } = split(Buffer.from(output), 4)
+      expect(patch).toBe("diff --git a/x\t b/x\t\n")
+      expect(summary.files).toEqual([{ path: "x\t", status: "added", binary: false, added: 1, deleted: 0 }])
+    }))
+
+  it.effect("no output at all (a clean working tree): no patch, no files", () =>
+    Effect.sync(() => {
+      const { patch, summary } = split(new Uint8Array(0), 1)
+      expect(patch).toBe("")
+      expect(summary).toEqual({ files: [], gitlinks: [] })
+    }))
+
+  it.effect("names that are not UTF-8 come through the records as git wrote them, decoded like before", () =>
+    Effect.sync(() => {
+      const name = Buffer.from([0x63, 0x61, 0x66, 0xe9]) // "caf" + Latin-1 é
+      const output = Buffer.concat([
+        Buffer.from(":000000 100644 0000000 45b983b A\0"), name, Buffer.from("\0"),
+        Buffer.from("1\t0\t"), name, Buffer.from("\0\0"), Buffer.from("diff --git \"a/caf\\351\" \"b/caf\\351\"\n")
+      ])
+      const { patch, summary } = split(output, 3)
+      expect(patch).toBe("diff --git \"a/caf\\351\" \"b/caf\\351\"\n")
+      expect(summary.files).toEqual([{ path: "caf\ufffd", status: "added", binary: false, added: 1, deleted: 0 }])
+    }))
 })

@@ -16,7 +16,7 @@ const TestGit = GitLive.pipe(Layer.provide(NodeContext.layer))
 const emptyTree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 /** Where git's temporary index goes (a capture uses the bundle's staging area). */
 const scratchDir = mkdtempSync(join(tmpdir(), "handover-git-scratch-"))
-const defaults: PatchOptions = { includeUntracked: true, exclude: [".handover"], scratchDir }
+const defaults: Omit<PatchOptions, "repo"> = { includeUntracked: true, exclude: [".handover"], scratchDir }
 
 /** A temporary repository that lives as long as the test's scope. */
 const tempRepo = (options: RepoOptions = {}) =>
@@ -25,19 +25,17 @@ const tempRepo = (options: RepoOptions = {}) =>
 const promise = <A>(f: () => Promise<A>) => Effect.promise(f)
 
 /** The patch and its file list, with the patch collected into one buffer. */
-const capturePatch = (root: string, options: PatchOptions = defaults) =>
-  Effect.scoped(
-    Effect.gen(function*() {
-      const patch = yield* (yield* Git).workspacePatch(root, options)
-      const chunks = yield* Stream.runCollect(patch.stream)
-      return {
-        base: patch.base,
-        files: patch.files,
-        submodules: patch.submodules,
-        bytes: Buffer.concat(Chunk.toReadonlyArray(chunks))
-      }
-    })
-  )
+const capturePatch = (root: string, options: Omit<PatchOptions, "repo"> = defaults) =>
+  Effect.gen(function*() {
+    const git = yield* Git
+    const patch = yield* git.workspacePatch({ ...options, repo: yield* git.repoState(root) }, Stream.runCollect)
+    return {
+      base: patch.base,
+      files: patch.files,
+      submodules: patch.submodules,
+      bytes: Buffer.concat(Chunk.toReadonlyArray(patch.written))
+    }
+  })
 
 const binaryOld = Buffer.from([0, 1, 2, 3, 255, 0, 10, 13])
 const binaryNew = Buffer.from([0, 1, 2, 4, 255, 0, 10, 13])
@@ -68,14 +66,18 @@ describe("GitLive.repoState", () => {
     Effect.gen(function*() {
       const repo = yield* tempRepo({ initial: { "a.txt": "a\n" } })
       const head = (yield* promise(() => repo.git("rev-parse", "HEAD"))).trim()
-      expect(yield* (yield* Git).repoState(repo.dir)).toEqual({ root: repo.dir, branch: "main", head, upstream: null })
+      expect(yield* (yield* Git).repoState(repo.dir)).toEqual({
+        root: repo.dir, branch: "main", head, upstream: null, indexFile: join(repo.dir, ".git", "index")
+      })
     }).pipe(Effect.provide(TestGit)))
 
   it.scopedLive("an unborn branch has a branch name and a null HEAD", () =>
     Effect.gen(function*() {
       const repo = yield* tempRepo()
       yield* promise(() => repo.write("a.txt", "a\n"))
-      expect(yield* (yield* Git).repoState(repo.dir)).toEqual({ root: repo.dir, branch: "main", head: null, upstream: null })
+      expect(yield* (yield* Git).repoState(repo.dir)).toEqual({
+        root: repo.dir, branch: "main", head: null, upstream: null, indexFile: join(repo.dir, ".git", "index")
+      })
     }).pipe(Effect.provide(TestGit)))
 
   it.scopedLive("a detached HEAD has no branch", () =>
