@@ -14,7 +14,7 @@
 import { execFileSync, spawn, spawnSync } from "node:child_process"
 import { randomBytes } from "node:crypto"
 import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs"
-import { cpus, release, tmpdir, type } from "node:os"
+import { cpus, loadavg, release, tmpdir, type } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 
@@ -29,10 +29,11 @@ const count = (name, fallback) => {
   if (!/^[1-9]\d*$/.test(value)) throw new Error(`--${name} takes a positive whole number, not ${value}`)
   return Number(value)
 }
-const runs = count("runs", 21)
-const captureRuns = count("capture-runs", 7)
+const runs = count("runs", 15)
+const captureRuns = count("capture-runs", 5)
 const markdownFile = option("markdown")
 
+const loadAtStart = loadavg()[0]
 const project = fileURLToPath(new URL("..", import.meta.url))
 const cli = join(project, "dist", "handover.js")
 const readmeFile = join(project, "README.md")
@@ -200,6 +201,7 @@ writeFileSync(binary, randomBytes(30 * 1024 * 1024))
 const gitWork = {
   name: "raw git work of that capture (the capture's floor)",
   startsNode: false,
+  peak: null,
   steps: () => {
     const work = mkdtempSync(join(scratch, "git-work-"))
     const pathspec = ["--", ".", ":(top,exclude).handover"]
@@ -228,7 +230,7 @@ const doubledPeak = ownPeak(capture)
 // --- the report -------------------------------------------------------------------------------------------------
 const ms = (value) => `${value.toFixed(1)}`
 const times = (ratio) => `${ratio.toFixed(2)}×`
-const mib = (value) => value === undefined ? "n/a" : `${value.toFixed(0)} MB`
+const mib = (value) => value === null ? "" : value === undefined ? "n/a" : `${value.toFixed(0)} MB`
 const verdict = (value, goal, worst) => value <= goal ? "goal" : value <= worst ? "acceptable" : "over"
 const rows = []
 const row = (cells) => rows.push(`| ${cells.join(" | ")} |`)
@@ -272,7 +274,8 @@ const osName = existsSync("/etc/os-release")
 const report = [
   `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus()[0]?.model.trim() ?? "an unknown CPU"}, ${cpus().length} cores, ` +
   `${osName}, Node ${process.version}, git ${gitVersion}; medians of ${runs} runs (capture: ${captureRuns}), ` +
-  "interleaved with the floor, NODE_EXTRA_CA_CERTS unset.",
+  "interleaved with the floor, NODE_EXTRA_CA_CERTS unset; load average " +
+  `${loadAtStart.toFixed(1)} at the start and ${loadavg()[0].toFixed(1)} at the end (other work on the machine slows the floor too).`,
   "",
   `| path | median ms | ratio | goal | worst acceptable | verdict |${caCerts ? " with NODE_EXTRA_CA_CERTS: ms (ratio) |" : ""} peak RSS |`,
   `|---|---|---|---|---|---|${caCerts ? "---|" : ""}---|`,
