@@ -61,79 +61,138 @@ const unquotePath = (raw: string): string => {
   return Buffer.from(bytes).toString("utf8")
 }
 
+const bytesOf = (text: string) => Buffer.from(text, "latin1")
+const [plusHeader, diffHeader, hunkHeader] = ["+++ ", "diff --git ", "@@ "].map(bytesOf) as [Buffer, Buffer, Buffer]
+const nextHeader = bytesOf("\ndiff --git ")
+const binaryMarker = bytesOf("GIT binary patch")
+const startsWith = (line: Buffer, prefix: Buffer) =>
+  line.length >= prefix.length && line.compare(prefix, 0, prefix.length, 0, prefix.length) === 0
+const [plus, minus, space] = [0x2b, 0x2d, 0x20]
+
 /**
  * Scans a unified diff as it streams past, looking only at added lines. Hunk headers give the line counts, so a
- * content line that happens to start with "+++" is never mistaken for a file header.
+ * content line that happens to start with "+++" is never mistaken for a file header. Lines are split as bytes and only
+ * added lines and headers are decoded; the base85 data after "GIT binary patch" (most of a patch with binaries) is
+ * skipped unread up to the next "diff --git " line, which that data (no spaces) cannot contain.
  */
 export const makePatchScanner = () => {
   const findings: Array<SecretFinding> = []
-  const decoder = new TextDecoder()
-  let pending = ""
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: true })
+  const pending: Array<Buffer> = []
+  let pendingBytes = 0
   let overlong = false
+  let skipping = false
+  // While skipping: the last bytes seen, so that a header split between chunks is still found.
+  let skipTail = Buffer.alloc(0)
   let path = ""
   let oldLeft = 0
   let newLeft = 0
   let newLine = 0
 
-  const onLine = (line: string) => {
+  /** A line's text, its head only when huge (minified or generated), so that memory stays flat. */
+  const text = (line: Buffer) => {
+    const decoded = decoder.decode(line)
+    return decoded.length > maxLineChars ? decoded.slice(0, maxLineChars) : decoded
+  }
+
+  const onLine = (line: Buffer) => {
     if (oldLeft > 0 || newLeft > 0) {
-      const marker = line.charAt(0)
-      if (marker === "+") {
-        const kind = findings.length < maxFindings ? scanLine(line.slice(1)) : undefined
+      const marker = line.length === 0 ? undefined : line[0]
+      if (marker === plus) {
+        const kind = findings.length < maxFindings ? scanLine(text(line).slice(1)) : undefined
         if (kind !== undefined) findings.push({ path, line: newLine, kind })
         newLeft--
         newLine++
-      } else if (marker === "-") {
+      } else if (marker === minus) {
         oldLeft--
-      } else if (marker === " " || marker === "") {
+      } else if (marker === space || marker === undefined) {
         oldLeft--
         newLeft--
         newLine++
       }
       return
     }
-    if (line.startsWith("+++ ")) {
+    if (startsWith(line, plusHeader)) {
       // git ends the name with a tab when it contains a space, quoted or not.
-      const target = line.slice(4).replace(/\t$/, "")
+      const target = text(line).slice(4).replace(/\t$/, "")
       if (target !== "/dev/null") path = unquotePath(target).replace(/^b\//, "")
-    } else if (line.startsWith("diff --git ")) {
+    } else if (startsWith(line, diffHeader)) {
       path = ""
-    } else if (line.startsWith("@@ ")) {
-      const match = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/.exec(line)
+    } else if (startsWith(line, hunkHeader)) {
+      const match = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/.exec(text(line))
       if (match !== null) {
         oldLeft = match[1] === undefined ? 1 : Number(match[1])
         newLine = Number(match[2])
         newLeft = match[3] === undefined ? 1 : Number(match[3])
       }
+    } else if (line.equals(binaryMarker)) {
+      skipping = true
+      skipTail = Buffer.from("\n")
     }
   }
 
-  const consume = (text: string) => {
+  const takePending = (rest: Buffer) => {
+    const line = pending.length === 0 ? rest : Buffer.concat([...pending, rest])
+    pending.length = 0
+    pendingBytes = 0
+    return line
+  }
+
+  /** Where scanning resumes in chunk (from `from`) after binary data, with the header's start put back in pending. */
+  const resumeAfterBinary = (chunk: Buffer, from: number): number => {
+    const joined = Buffer.concat([skipTail, chunk.subarray(from, from + nextHeader.length)])
+    const across = joined.indexOf(nextHeader)
+    if (across >= 0) {
+      const lineStart = across + 1
+      if (lineStart < skipTail.length) {
+        pending.push(joined.subarray(lineStart, skipTail.length))
+        pendingBytes = skipTail.length - lineStart
+        return from
+      }
+      return from + lineStart - skipTail.length
+    }
+    const found = chunk.indexOf(nextHeader, from)
+    if (found >= 0) return found + 1
+    skipTail = Buffer.from(Buffer.concat([skipTail, chunk.subarray(Math.max(from, chunk.length - nextHeader.length))])
+      .subarray(-(nextHeader.length - 1)))
+    return -1
+  }
+
+  const push = (bytes: Uint8Array): void => {
+    const chunk = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
     let start = 0
-    let newline = text.indexOf("\n", start)
-    while (newline >= 0) {
-      if (!overlong) onLine(pending + text.slice(start, newline))
-      pending = ""
+    while (start < chunk.length) {
+      if (skipping) {
+        const resumed = resumeAfterBinary(chunk, start)
+        if (resumed < 0) return
+        skipping = false
+        start = resumed
+        continue
+      }
+      const newline = chunk.indexOf(0x0a, start)
+      if (newline < 0) break
+      const line = takePending(chunk.subarray(start, newline))
+      if (!overlong) onLine(line)
       overlong = false
       start = newline + 1
-      newline = text.indexOf("\n", start)
     }
-    if (overlong) return
-    pending += text.slice(start)
-    if (pending.length > maxLineChars) {
-      // A huge single line (minified or generated) is scanned by its head only, to keep memory flat.
-      onLine(pending.slice(0, maxLineChars))
+    if (overlong || skipping || start >= chunk.length) return
+    // Copied: the caller may reuse the chunk's memory.
+    pending.push(Buffer.from(chunk.subarray(start)))
+    pendingBytes += chunk.length - start
+    // Four bytes per character at most: past this, the line's head is known.
+    if (pendingBytes > 4 * maxLineChars) {
+      onLine(takePending(Buffer.alloc(0)))
       overlong = true
-      pending = ""
     }
   }
 
   return {
-    push: (chunk: Uint8Array): void => consume(decoder.decode(chunk, { stream: true })),
+    push,
     finish: (): ReadonlyArray<SecretFinding> => {
-      consume(decoder.decode())
-      if (pending !== "" && !overlong) onLine(pending)
-      pending = ""
+      if (pendingBytes > 0 && !overlong && !skipping) onLine(takePending(Buffer.alloc(0)))
+      pending.length = 0
+      pendingBytes = 0
       return findings
     }
   }

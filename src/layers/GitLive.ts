@@ -230,15 +230,14 @@ export const GitLive = Layer.effect(
         return { base, files: summary.files, submodules, written }
       })
 
-    const patchApplies = (root: string, patchPath: string, base: string, scratchDir: string) =>
+    const prepareApplyCheck = (root: string, base: string | null, scratchDir: string) =>
       Effect.gen(function*() {
         const indexFile = `${scratchDir}/check-index`
-        yield* run(root, ["read-tree", base], { indexFile })
-        const { exitCode, stderr } = yield* run(root, ["apply", "--check", "--cached", patchPath], {
-          indexFile,
-          okCodes: [1, 128]
-        })
-        return { applies: exitCode === 0, detail: exitCode === 0 ? "" : gitStderrLine(stderr) }
+        yield* run(root, ["read-tree", ...(base === null ? ["--empty"] : [base])], { indexFile })
+        return (patchPath: string) =>
+          run(root, ["apply", "--check", "--cached", patchPath], { indexFile, okCodes: [1, 128] }).pipe(
+            Effect.map(({ exitCode, stderr }) => ({ applies: exitCode === 0, detail: exitCode === 0 ? "" : gitStderrLine(stderr) }))
+          )
       })
 
     const trackedFiles = (root: string, path: string) =>
@@ -284,6 +283,6 @@ export const GitLive = Layer.effect(
         return { conflicted }
       })
 
-    return Git.of({ topLevel, repoState, workspacePatch, patchApplies, trackedFiles, relation, checkApply, applyPatch })
+    return Git.of({ topLevel, repoState, workspacePatch, prepareApplyCheck, trackedFiles, relation, checkApply, applyPatch })
   })
 )

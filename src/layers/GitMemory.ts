@@ -55,8 +55,10 @@ export const GitMemory = {
             written
           })
         ),
-      patchApplies: () =>
-        Effect.succeed(options.applies === false ? { applies: false, detail: "patch does not apply" } : { applies: true, detail: "" }),
+      prepareApplyCheck: () =>
+        Effect.succeed(() =>
+          Effect.succeed(options.applies === false ? { applies: false, detail: "patch does not apply" } : { applies: true, detail: "" })
+        ),
       trackedFiles: () => Effect.succeed([]),
       relation: () => Effect.succeed(options.relation ?? { known: false }),
       checkApply: (_root, _patchPath, check) => {

@@ -62,13 +62,19 @@ export class Git extends Context.Tag("handover/Git")<Git, {
     options: PatchOptions,
     write: (patch: Stream.Stream<Uint8Array, GitFailed>) => Effect.Effect<A, E, R>
   ) => Effect.Effect<WorkspacePatch<A>, GitFailed | E, R>
-  /** `git apply --check` of the patch against `base` in a temporary index in scratchDir; the detail says why not. */
-  readonly patchApplies: (
+  /**
+   * Reads `base` (null: no commit yet, the empty tree) into a temporary index in scratchDir, which needs no patch and
+   * so can run while the patch is being written; the effect it returns is `git apply --check` of a patch on that
+   * index, the detail saying why not.
+   */
+  readonly prepareApplyCheck: (
     root: string,
-    patchPath: string,
-    base: string,
+    base: string | null,
     scratchDir: string
-  ) => Effect.Effect<{ readonly applies: boolean; readonly detail: string }, GitFailed>
+  ) => Effect.Effect<
+    (patchPath: string) => Effect.Effect<{ readonly applies: boolean; readonly detail: string }, GitFailed>,
+    GitFailed
+  >
   /** The files under `path` (relative to the top level) that git tracks, as paths relative to the top level. */
   readonly trackedFiles: (root: string, path: string) => Effect.Effect<ReadonlyArray<string>, GitFailed>
   /**

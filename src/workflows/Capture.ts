@@ -1,5 +1,6 @@
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as Random from "effect/Random"
 import * as Stream from "effect/Stream"
 import { type Bundle, bundleSchemaVersion, makeBundleId, type SecretFinding, type Trigger } from "../domain/Bundle.js"
@@ -44,6 +45,9 @@ export const captureBundle = (root: string, config: HandoverConfig, request: Cap
       const id = makeBundleId(createdAt, yield* randomSuffix)
       const repo = yield* git.repoState(root)
       const staged = yield* store.stageBundle(root, id)
+      // The apply check's index needs only HEAD: it is read while git writes the patch (and stopped, before the
+      // staging directory goes, if the capture fails).
+      const applyCheck = yield* Effect.forkScoped(git.prepareApplyCheck(root, repo.head, staged.scratchDir))
       const scanner = config.capture.secrets === "off" ? undefined : makePatchScanner()
       const limit = config.capture.maxPatchBytes
       let streamed = 0
@@ -65,9 +69,8 @@ export const captureBundle = (root: string, config: HandoverConfig, request: Cap
           )
         ))
       const written = patch.written
-      const check = written.bytes === 0
-        ? { applies: true, detail: "" }
-        : yield* git.patchApplies(root, staged.patchPath, patch.base, staged.scratchDir)
+      const patchApplies = yield* Fiber.join(applyCheck)
+      const check = written.bytes === 0 ? { applies: true, detail: "" } : yield* patchApplies(staged.patchPath)
 
       const findings: ReadonlyArray<SecretFinding> = scanner === undefined
         ? []

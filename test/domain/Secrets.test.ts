@@ -152,6 +152,44 @@ describe("makePatchScanner", () => {
     ({ size }) => Effect.sync(() => expect(scanInChunks(Buffer.from(patch, "utf8"), size)).toEqual(expected))
   )
 
+  // The base85 data of a binary patch is skipped unread: what follows it must still be found, wherever chunks split.
+  const binaryThenSecret = [
+    "diff --git a/blob.bin b/blob.bin",
+    "new file mode 100644",
+    "index 0000000000000000000000000000000000000000..8888888888888888888888888888888888888888",
+    "GIT binary patch",
+    "literal 40000",
+    ...Array.from({ length: 300 }, (_, i) => `zdiff${"+-@ ".includes(String(i % 10)) ? "" : "--git"}${aws.slice(0, 10)}${i}+++@@`),
+    "",
+    "literal 0",
+    "HcmV?d00001",
+    "",
+    "diff --git a/config/.env b/config/.env",
+    "new file mode 100644",
+    "--- /dev/null",
+    "+++ b/config/.env",
+    "@@ -0,0 +1,2 @@",
+    "+harmless=1",
+    `+TOKEN=${github}`,
+    ""
+  ].join("\n")
+
+  it.effect.each([{ size: 1 }, { size: 7 }, { size: 11 }, { size: 12 }, { size: 13 }, { size: 64 * 1024 }])(
+    "after a binary patch, a secret in the next file is found with chunks of $size bytes",
+    ({ size }) =>
+      Effect.sync(() =>
+        expect(scanInChunks(Buffer.from(binaryThenSecret), size)).toEqual([
+          { path: "config/.env", line: 2, kind: "GitHub token" }
+        ])
+      )
+  )
+
+  it.effect("a binary patch at the end of the patch ends the scan without findings", () =>
+    Effect.sync(() => {
+      const text = ["diff --git a/x.bin b/x.bin", "GIT binary patch", "literal 3", "KcmZQzWMT#Y01f~E", ""].join("\n")
+      expect(scanInChunks(Buffer.from(text), 4)).toEqual([])
+    }))
+
   it.effect("a patch without a final newline still has its last line scanned", () =>
     Effect.sync(() => {
       const text = ["--- /dev/null", "+++ b/key.txt", "@@ -0,0 +1 @@", `+${aws}`].join("\n")

@@ -165,7 +165,7 @@ describe("GitLive.workspacePatch", () => {
 
       const patchPath = join(repo.base, "workspace.patch")
       yield* promise(() => writeFile(patchPath, patch.bytes))
-      expect(yield* (yield* Git).patchApplies(repo.dir, patchPath, patch.base, scratchDir)).toEqual({ applies: true, detail: "" })
+      expect(yield* (yield* (yield* Git).prepareApplyCheck(repo.dir, patch.base, scratchDir))(patchPath)).toEqual({ applies: true, detail: "" })
     }).pipe(Effect.provide(TestGit)))
 
   it.scopedLive("includeUntracked false leaves untracked files out", () =>
@@ -222,7 +222,7 @@ describe("GitLive.workspacePatch", () => {
       ])
       const patchPath = join(repo.base, "workspace.patch")
       yield* promise(() => writeFile(patchPath, patch.bytes))
-      expect((yield* (yield* Git).patchApplies(repo.dir, patchPath, patch.base, scratchDir)).applies).toBe(true)
+      expect((yield* (yield* (yield* Git).prepareApplyCheck(repo.dir, patch.base, scratchDir))(patchPath)).applies).toBe(true)
     }).pipe(Effect.provide(TestGit)))
 
   it.scopedLive("a clean working tree gives an empty patch", () =>
@@ -318,7 +318,7 @@ describe("GitLive.workspacePatch in submodules, nested repositories and sparse c
       expect(patch.files.map((file) => [file.path, file.status])).toEqual([["out/new.txt", "added"], ["out/o.txt", "modified"]])
       const patchPath = join(repo.base, "workspace.patch")
       yield* promise(() => writeFile(patchPath, patch.bytes))
-      expect(yield* (yield* Git).patchApplies(repo.dir, patchPath, patch.base, scratchDir)).toEqual({ applies: true, detail: "" })
+      expect(yield* (yield* (yield* Git).prepareApplyCheck(repo.dir, patch.base, scratchDir))(patchPath)).toEqual({ applies: true, detail: "" })
     }).pipe(Effect.provide(TestGit)))
 })
 
@@ -339,10 +339,10 @@ describe("GitLive.patchApplies", () => {
       })
       const newHead = (yield* promise(() => repo.git("rev-parse", "HEAD"))).trim()
       const gitService = yield* Git
-      const result = yield* gitService.patchApplies(repo.dir, patchPath, newHead, scratchDir)
+      const result = yield* (yield* gitService.prepareApplyCheck(repo.dir, newHead, scratchDir))(patchPath)
       expect(result.applies).toBe(false)
       expect(result.detail).toContain("a.txt")
-      expect(yield* gitService.patchApplies(repo.dir, patchPath, oldHead, scratchDir)).toEqual({ applies: true, detail: "" })
+      expect(yield* (yield* gitService.prepareApplyCheck(repo.dir, oldHead, scratchDir))(patchPath)).toEqual({ applies: true, detail: "" })
     }).pipe(Effect.provide(TestGit)))
 })
 
