@@ -11,6 +11,7 @@ import {
   parseConfigFile,
   resolveConfig
 } from "../domain/Config.js"
+import { hookStdinLimits } from "../domain/Bounds.js"
 import { type HookPayload, parseHookPayload } from "../domain/HookEvent.js"
 import { storeLayout } from "../domain/StoreLayout.js"
 import { Git } from "../services/Git.js"
@@ -79,11 +80,11 @@ export const adapterOptions = {
 export const printJson = (value: unknown) => Console.log(JSON.stringify(value, null, 2))
 
 /** Hook payloads are small; a stuck or huge stdin must not hold the agent. */
-const hookStdinLimits = { maxBytes: 1024 * 1024, timeoutMs: 1000, fromTerminal: false }
+
 
 /** The hook payload on stdin, read within bounds and parsed without ever failing. */
 export const readHookPayload = Effect.map(
-  Effect.flatMap(Stdio, (stdio) => stdio.read(hookStdinLimits)),
+  Effect.flatMap(Stdio, (stdio) => stdio.read({ ...hookStdinLimits, fromTerminal: false })),
   // A payload over the bound is cut, so it no longer parses: it counts as malformed.
   (input) => parseHookPayload(input.text)
 )

@@ -37,21 +37,6 @@ export const storeLayout = (root: string): StoreLayout => {
 /** Only config.json (and this file) are meant to be committed; bundles can hold secrets from the working tree. */
 export const storeGitignore = "# Written by handover: only config.json is meant to be committed.\n*\n!.gitignore\n!config.json\n"
 
-/** The event log is rotated past this size, keeping one previous file: bounded whatever the hooks do. */
-export const eventLogMaxBytes = 256 * 1024
-
-/**
- * Bounds on every file handover reads back from its store: the store may come with a cloned repository, and a
- * 2 GB bundle.json must not become a 2 GB string.
- */
-export const storeReadLimits = {
-  config: 1024 * 1024,
-  bundleJson: 32 * 1024 * 1024,
-  claim: 64 * 1024,
-  lock: 64 * 1024,
-  state: 1024 * 1024
-} as const
-
 /** current is a relative symbolic link to its bundle's directory, swapped in one rename. */
 export const currentLinkTarget = (id: string): string => `bundles/${id}`
 

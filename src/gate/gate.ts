@@ -1,7 +1,8 @@
-import { closeSync, constants, lstatSync, openSync, readdirSync, readFileSync, realpathSync, type Stats, statSync, writeSync } from "node:fs"
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, realpathSync, type Stats, statSync, writeSync } from "node:fs"
 import { connect } from "node:net"
 import { homedir } from "node:os"
 import { dirname, resolve } from "node:path"
+import { daemonAnswerMaxBytes, eventLogMaxBytes, hookStdinLimits, storeReadLimits } from "../domain/Bounds.js"
 import { resolveSocketPath } from "../domain/SocketPath.js"
 import {
   gateArmed,
@@ -25,14 +26,6 @@ import { readStdin, type ReadStdin } from "./stdin.js"
 /** `undefined`: stdin was not read (the full CLI reads it itself). */
 export type HandOver = (stdin: ReadStdin | undefined) => void
 
-/** The bounds of src/commands/common.ts (hookStdinLimits) and src/domain/StoreLayout.ts (storeReadLimits, eventLogMaxBytes). */
-const hookStdinLimits = { maxBytes: 1024 * 1024, timeoutMs: 1000 }
-const configMaxBytes = 1024 * 1024
-const stateMaxBytes = 1024 * 1024
-const claimMaxBytes = 64 * 1024
-const eventLogMaxBytes = 256 * 1024
-/** OpenUsageLive's bound on an answer. */
-const answerMaxBytes = 8 * 1024 * 1024
 
 /** Thrown for anything the gate does not settle; caught once, where the command is handed over. */
 class Unsure extends Error {}
@@ -82,12 +75,23 @@ export const findTopLevel = (start: string): string => {
   }
 }
 
-/** A regular file below an already checked directory, bounded; undefined when missing. Links and the rest: unsure. */
+/**
+ * A regular file below an already checked directory, bounded; undefined when missing. Links and the rest: unsure. It
+ * is opened without following a link (O_NOFOLLOW; O_NONBLOCK so a FIFO put there meanwhile cannot hang the open) and
+ * what was opened is checked again, so a file swapped after the lstat is never read through.
+ */
 const readRegular = (path: string, maxBytes: number): string | undefined => {
   const info = lstatOrMissing(path)
   if (info === undefined) return undefined
   if (!info.isFile() || info.size > maxBytes) unsure(`${path} is not a small regular file`)
-  return readFileSync(path, "utf8")
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
+  try {
+    const opened = fstatSync(fd)
+    if (!opened.isFile() || opened.size > maxBytes) unsure(`${path} is not a small regular file`)
+    return readFileSync(fd, "utf8")
+  } finally {
+    closeSync(fd)
+  }
 }
 
 const realDirectory = (path: string): boolean => {
@@ -184,7 +188,7 @@ const exchange = (socketPath: string, request: string, deadline: number, done: (
   socket.on("connect", () => socket.write(request))
   socket.on("data", (chunk: Buffer) => {
     received += chunk.length
-    if (received > answerMaxBytes) return settle(undefined)
+    if (received > daemonAnswerMaxBytes) return settle(undefined)
     chunks.push(chunk)
     // Done as soon as the answer is whole, whether or not the daemon closes the connection after it.
     const answer = parseAnswer(Buffer.concat(chunks))
@@ -261,7 +265,7 @@ const settleSessionStart = (stdin: ReadStdin) => {
   for (const name of readdirSync(`${root}/.handover/bundles`)) {
     // The CLI skips dot entries, and counts anything but a real directory as corrupt: never the pending bundle.
     if (name.startsWith(".") || !lstatSync(`${root}/.handover/bundles/${name}`).isDirectory()) continue
-    const claim = readRegular(`${root}/.handover/bundles/${name}/claim.json`, claimMaxBytes) ?? unsure(`bundle ${name} is not claimed`)
+    const claim = readRegular(`${root}/.handover/bundles/${name}/claim.json`, storeReadLimits.claim) ?? unsure(`bundle ${name} is not claimed`)
     if (!gateClaimed(claim)) unsure(`bundle ${name}'s claim`)
   }
 }
@@ -276,7 +280,7 @@ const settleOnEvent = (stdin: ReadStdin, flags: Flags, exit: () => void, handOve
   const configPath = `${root}/.handover/config.json`
   if (lstatOrMissing(configPath) === undefined) return exit()
   if (!realDirectory(`${root}/.handover`)) unsure(".handover")
-  const config = gateConfig(readRegular(configPath, configMaxBytes) ?? unsure("config")) ?? unsure("config keys")
+  const config = gateConfig(readRegular(configPath, storeReadLimits.config) ?? unsure("config")) ?? unsure("config keys")
   const log = (skip: NonNullable<ReturnType<typeof gateEventSkip>>) => {
     appendEventLine(root, gateEventLine(Date.now(), call.tool, call.event, skip))
     exit()
@@ -289,7 +293,7 @@ const settleOnEvent = (stdin: ReadStdin, flags: Flags, exit: () => void, handOve
       const snapshots = gateReadModel(body) ?? unsure("read model")
       const reading = gateReading(call.tool, snapshots, Date.now(), config.maxStalenessMinutes)
       const armed = realDirectory(`${root}/.handover/state`) &&
-        gateArmed(readRegular(`${root}/.handover/state/trigger.json`, stateMaxBytes), call.tool) === true
+        gateArmed(readRegular(`${root}/.handover/state/trigger.json`, storeReadLimits.state), call.tool) === true
       log(gateQuotaSkip(config, call.tool, reading, armed) ?? unsure("over the threshold, or disarmed"))
     } catch {
       handOver()

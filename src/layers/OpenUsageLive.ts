@@ -4,15 +4,13 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import { daemonAnswerMaxBytes } from "../domain/Bounds.js"
 import { DaemonProtocolError, DaemonTimeout, DaemonUnavailable, type OpenUsageError } from "../domain/errors.js"
 import { compatibleApiVersions, DaemonHealth, ReadModel, type DaemonConnection } from "../domain/OpenUsage.js"
 import { firstIssue } from "../domain/Text.js"
 import { OpenUsage } from "../services/OpenUsage.js"
 
 // The daemon over its Unix socket with plain node:http: hooks start this on every prompt, so nothing heavier loads.
-
-/** Far above any real read model; a bigger answer is not the daemon we expect. */
-const maxBodyBytes = 8 * 1024 * 1024
 
 /** The longest delay a Node timer holds; a longer one fires after 1 ms (with a warning on stderr). */
 const maxTimerMs = 2 ** 31 - 1
@@ -84,8 +82,8 @@ const exchange = (
       let received = 0
       incoming.on("data", (chunk: Buffer) => {
         received += chunk.length
-        if (received > maxBodyBytes) {
-          settle(protocolError(`${route} answered more than ${maxBodyBytes} bytes`))
+        if (received > daemonAnswerMaxBytes) {
+          settle(protocolError(`${route} answered more than ${daemonAnswerMaxBytes} bytes`))
           outgoing.destroy()
           return
         }

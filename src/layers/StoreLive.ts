@@ -20,15 +20,14 @@ import {
   encodeBundleJson,
   validateBundleId
 } from "../domain/Bundle.js"
+import { eventLogMaxBytes, storeReadLimits } from "../domain/Bounds.js"
 import { AlreadyClaimed, BundleCorrupt, BundleNotFound, StoreBusy, StoreIoError, StoreUnsafe } from "../domain/errors.js"
 import {
   bundleIdOfCurrentLink,
   currentLinkTarget,
-  eventLogMaxBytes,
   stagingPrefix,
   storeGitignore,
   storeLayout,
-  storeReadLimits,
   tempFileName,
   tempFileWriter
 } from "../domain/StoreLayout.js"
