@@ -30,6 +30,12 @@ export interface AgentWorld {
   readonly prepare: (client: AgentClient) => Promise<void>
   /** Runs one headless turn of the client with this prompt in the repository. */
   readonly runTurn: (client: AgentClient, prompt: string) => Promise<ClientRun>
+  /** Runs `handover run <handoverArgs> -- <client> <clientArgs>`: the client started by handover, as a user would. */
+  readonly runThroughHandover: (
+    client: AgentClient,
+    handoverArgs: ReadonlyArray<string>,
+    clientArgs: ReadonlyArray<string>
+  ) => Promise<ClientRun>
 }
 
 const modelApiKeyVariable = "HANDOVER_TEST_MODEL_API_KEY"
@@ -205,7 +211,7 @@ export const useAgentWorld = async (context: TestCleanup, openusage: FakeDaemonS
     await writeClientSettings(client, repo.home, repo.dir, model.baseUrl)
     prepared.add(client)
   }
-  const runTurn = async (client: AgentClient, prompt: string): Promise<ClientRun> => {
+  const runClient = async (client: AgentClient, argv: ReadonlyArray<string>): Promise<ClientRun> => {
     await prepare(client)
     const env = {
       ...repo.env,
@@ -217,20 +223,20 @@ export const useAgentWorld = async (context: TestCleanup, openusage: FakeDaemonS
       PWD: repo.dir
     }
     const firstRequest = model.requests.length
-    const result = await run(
-      "timeout",
-      ["--kill-after=10", String(clientRunSeconds), clientBinary(client), ...headlessArguments(client, prompt)],
-      { cwd: repo.dir, env }
-    )
+    const result = await run("timeout", ["--kill-after=10", String(clientRunSeconds), ...argv], { cwd: repo.dir, env })
     return { client, result, modelRequests: model.requests.slice(firstRequest) }
   }
-  return { repo, prepare, runTurn }
+  const runTurn = (client: AgentClient, prompt: string) =>
+    runClient(client, [clientBinary(client), ...headlessArguments(client, prompt)])
+  const runThroughHandover = (client: AgentClient, handoverArgs: ReadonlyArray<string>, clientArgs: ReadonlyArray<string>) =>
+    runClient(client, [join(binDir, "handover"), "run", ...handoverArgs, "--", clientBinary(client), ...clientArgs])
+  return { repo, prepare, runTurn, runThroughHandover }
 }
 
 const tail = (text: string, lines: number) => text.trimEnd().split("\n").slice(-lines).join("\n")
 
 /** Throws, with the end of the client's stderr and stdout, unless the run exited 0 and reached the model. */
-const expectCompletedTurn = (turn: ClientRun): void => {
+export const expectCompletedTurn = (turn: ClientRun): void => {
   const { code, signal } = turn.result
   const problem = code === 124 || code === 137
     ? `was stopped after ${clientRunSeconds} s`

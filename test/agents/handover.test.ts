@@ -5,7 +5,15 @@ import type { UsageSnapshot } from "../../src/domain/OpenUsage.js"
 import { claudeSnapshot, codexSnapshot, copilotSnapshot, geminiSnapshot, readModelOf } from "../helpers/fakeDaemon.js"
 import { bundleIds, eventLog, readBundleJson } from "../helpers/hooks.js"
 import { type Repo, snapshotTree } from "../helpers/repo.js"
-import { adapterExists, type ClientRun, completedTurn, connect, sessionStartContexts, useAgentWorld } from "./clients.js"
+import {
+  adapterExists,
+  type ClientRun,
+  completedTurn,
+  connect,
+  expectCompletedTurn,
+  sessionStartContexts,
+  useAgentWorld
+} from "./clients.js"
 import type { AgentClient } from "./installedClients.js"
 
 // The product end to end with the real clients, connected by `handover enable`: their own hooks run handover while
@@ -143,3 +151,33 @@ describe("across tools", () => {
     expect(await snapshotTree(world.repo.dir, [".git"])).toEqual(before)
   })
 })
+
+// `handover run --claim --prompt -- <client>` with the real clients whose initial prompt (a positional argument, as the
+// adapter data says) also works headless: the client is started by handover, and its model request carries the prompt.
+const promptedHeadless = [
+  { client: "claude" as const, clientArgs: ["--output-format", "json", "-p"] },
+  { client: "codex" as const, clientArgs: ["exec", "--dangerously-bypass-hook-trust"] }
+]
+
+describe.each(promptedHeadless)("handover run --claim --prompt -- $client", ({ client, clientArgs }) => {
+  it.skipIf(!adapterExists(client))("claims the handover for it, and its first model request carries the resume prompt", async (context) => {
+    const world = await useAgentWorld(context, openusageServing())
+    await connect(world.repo, client)
+    const captured = await world.repo.cli([
+      "capture", "--title", "Discounts in total()", "--summary", "total() takes a discount now", "--next-step", "Add the cart test"
+    ])
+    expect(captured.code, captured.stderr).toBe(0)
+    const [id] = await bundleIds(world.repo.dir)
+
+    const turn = await world.runThroughHandover(client, ["--claim", "--prompt", "--target", client], clientArgs)
+    expectCompletedTurn(turn)
+    expect(turn.result.stderr).toContain(`handover: bundle ${id} "Discounts in total()", claimed by ${client}`)
+    const claim = JSON.parse(await readFile(join(world.repo.dir, ".handover", "bundles", id!, "claim.json"), "utf8"))
+    expect(claim.by).toBe(client)
+    const requests = JSON.stringify(turn.modelRequests.map(({ json }) => json))
+    expect(requests).toContain(`A handover was taken over in this repository`)
+    expect(requests).toContain(`(bundle ${id}), claimed by ${client}`)
+    expect(requests).toContain("Add the cart test")
+  })
+})
+

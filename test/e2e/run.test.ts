@@ -80,6 +80,8 @@ process.exit(ok ? 7 : 1)`
     const result = await repo.cli(["run", "--", process.execPath, check])
     expect(result.code, result.stderr).toBe(7)
     expect(result.stderr).toContain(`bundle ${bundle.id} "Env check", pending`)
+    // How fresh the bundle is, before CMD starts.
+    expect(result.stderr).toMatch(/^handover: captured (less than a minute|\d+ min) ago$/m)
     // Without --claim the bundle stays pending.
     expect(await exists(storeDir(repo, "bundles", bundle.id, "claim.json"))).toBe(false)
   })
