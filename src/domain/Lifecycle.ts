@@ -20,6 +20,16 @@ export interface LifecycleClock {
 const minuteMillis = 60_000
 const hourMillis = 3_600_000
 
+/**
+ * A capture time this far ahead of the clock is not clock skew between machines. Such a bundle.json (which a cloned
+ * repository may carry) would be the newest for ever: every real capture superseded, the pending one never offered.
+ */
+const futureToleranceMillis = hourMillis
+
+/** Whether the bundle says it was captured later than the clock allows; it is then read as corrupt, never as the newest. */
+export const futureDated = (bundle: Bundle, nowMillis: number): boolean =>
+  Date.parse(bundle.createdAt) - nowMillis > futureToleranceMillis
+
 /** How long ago, to the minute: "less than 1 min", "12 min", "9 h 5 min", "80 h". */
 export const describeAge = (millis: number): string => {
   const minutes = Math.max(0, Math.floor(millis / minuteMillis))

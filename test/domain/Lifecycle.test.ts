@@ -10,6 +10,7 @@ import {
   carriedTarget,
   carryOver,
   describeAge,
+  futureDated,
   findPending,
   type PendingVerdict,
   withCarriedSteps
@@ -294,3 +295,16 @@ describe("carryOver", () => {
       expect(carriedTarget({}, manual, carryOver(threshold, manual))).toEqual({})
     }))
 })
+
+describe("futureDated", () => {
+  it.effect("a capture time more than an hour ahead of the clock is not clock skew", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(start)
+      const nowMillis = yield* Clock.currentTimeMillis
+      expect(futureDated(at("2026-11-25T18:59:00.000Z"), nowMillis)).toBe(false)
+      expect(futureDated(at("2026-11-25T19:00:01.000Z"), nowMillis)).toBe(true)
+      expect(futureDated(at("2999-01-01T00:00:00.000Z"), nowMillis)).toBe(true)
+      expect(futureDated(at("2026-11-25T17:00:00.000Z"), nowMillis)).toBe(false)
+    }))
+})
+

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises"
+import { readFile, rm } from "node:fs/promises"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest"
 import { encodeBundleJson, makeBundleId } from "../../src/domain/Bundle.js"
@@ -141,3 +141,36 @@ describe("status and inspect", () => {
     expect(JSON.parse(inspectedJson.stdout)).toMatchObject({ id: second.id, state: "claimed", reason: expect.stringMatching(/^claimed by codex/) })
   })
 })
+
+describe("a bundle dated in the future", () => {
+  it("is read as corrupt, never offered: pending and pickup refuse, naming the bundle to delete, and captures leave it", async () => {
+    const repo = await repoForTest()
+    // As a cloned repository could carry it: were it the newest, every real capture would be superseded for ever.
+    const createdAt = "2999-01-01T00:00:00.000Z"
+    const future = makeBundle({ createdAt, id: makeBundleId(createdAt, "f00d"), title: "From the future" })
+    await repo.write(`.handover/bundles/${future.id}/bundle.json`, encodeBundleJson(future), 0o600)
+    const real = await capture(repo, ["--title", "Real work"])
+
+    const pending = await repo.cli(["pending"])
+    expect(pending.code).toBe(1)
+    expect(pending.stderr).toContain(
+      `bundles/${future.id}/bundle.json is corrupt (it says it was captured at ${createdAt}, in the future); delete that bundle directory`
+    )
+    const status = JSON.parse((await repo.cli(["status", "--json"])).stdout) as StatusReport & { corrupt: ReadonlyArray<string> }
+    // Like any unreadable bundle newer than the rest, it stops pending and pickup from guessing past it.
+    expect(status.bundles).toEqual([
+      expect.objectContaining({ id: real.id, state: "superseded", reason: `superseded by ${future.id}, whose bundle.json cannot be read` })
+    ])
+    expect(status.corrupt).toEqual([expect.stringContaining(`${future.id}/bundle.json is corrupt`)])
+    // A later capture neither prunes it (corrupt bundles are never touched) nor is superseded by it.
+    const next = await capture(repo, ["--title", "More work", "--set", "bundles.keep=1"])
+    expect([...(await bundleIds(repo.dir))].sort()).toEqual([future.id, next.id].sort())
+    expect((await repo.cli(["pickup"])).code).toBe(1)
+    // Once it is deleted, as the line says, the real work is offered again.
+    await rm(join(repo.dir, ".handover", "bundles", future.id), { recursive: true })
+    const offered = await repo.cli(["pending", "--json"])
+    expect(offered.code, offered.stderr).toBe(0)
+    expect(JSON.parse(offered.stdout).bundle.id).toBe(next.id)
+  })
+})
+
