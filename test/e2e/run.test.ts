@@ -187,7 +187,8 @@ process.on("SIGTERM", () => {
 fs.writeFileSync(${JSON.stringify(ready)}, String(process.ppid))
 setInterval(() => {}, 1000)`
     )
-    const command = [process.execPath, cliPath, "run", "--", process.execPath, counter].map(shellQuote).join(" ")
+    // exec: script starts $SHELL, and a shell that stayed to wait (dash) would die of the Ctrl-C itself.
+    const command = `exec ${[process.execPath, cliPath, "run", "--", process.execPath, counter].map(shellQuote).join(" ")}`
     const terminal = spawn("script", ["-qec", command, "/dev/null"], { cwd: repo.dir, env: repo.env, stdio: "pipe" })
     terminal.stdout.resume()
     const done = new Promise<number | null>((resolve) => terminal.on("close", resolve))
