@@ -4,13 +4,15 @@ import type { PlatformError } from "@effect/platform/Error"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
+import { createHash } from "node:crypto"
 import { GitFailed, gitStderrLine, NotAGitRepository } from "../domain/errors.js"
 import { isObjectId, parseLeftRightCount } from "../domain/Freshness.js"
 import type { ApplyMode } from "../domain/PatchApply.js"
-import { type GitlinkChange, makeSummarySplitter } from "../domain/PatchFiles.js"
+import { type GitlinkChange, parseDiffSummary } from "../domain/PatchFiles.js"
 import {
   notCheckedOut,
   parseNestedStatus,
@@ -56,6 +58,17 @@ const asGitFailed = (args: ReadonlyArray<string>) => (error: GitFailed | Platfor
   error._tag === "GitFailed"
     ? error
     : new GitFailed({ args, exitCode: -1, stderr: `could not run git (${error.message}); is git installed and on PATH?` })
+
+/** How much of the growing patch file one read takes, and how long to wait when it has caught up with git. */
+const followChunkBytes = 1024 * 1024
+const followPollMillis = 2
+
+/** A real pause, whatever Clock the caller runs under: git does not wait for a TestClock. */
+const pause = (millis: number) =>
+  Effect.async<void>((resume) => {
+    const timer = setTimeout(() => resume(Effect.void), millis)
+    return Effect.sync(() => clearTimeout(timer))
+  })
 
 const collect = (stream: Stream.Stream<Uint8Array, PlatformError>) =>
   stream.pipe(Stream.decodeText(), Stream.mkString)
@@ -185,49 +198,88 @@ export const GitLive = Layer.effect(
     const submoduleStateAt = (root: string) => (gitlink: GitlinkChange) =>
       Effect.map(nestedStatus(root, gitlink), (status) => submoduleState(gitlink, status))
 
+    /**
+     * The bytes git writes to `file` as they land, until git has exited and the file ends: read from the file, not a
+     * pipe, so git writes at its own speed rather than a pipe's 64 KiB at a time.
+     */
+    const followFile = (file: FileSystem.File, exited: Effect.Effect<boolean>) => {
+      const buffer = new Uint8Array(followChunkBytes)
+      const readMore: Effect.Effect<Option.Option<Uint8Array>, PlatformError> = Effect.gen(function*() {
+        // Whether git had exited is asked before reading: a read that comes up empty after its exit is the end.
+        const done = yield* exited
+        const read = Number(yield* file.read(buffer))
+        if (read > 0) return Option.some(buffer.slice(0, read))
+        if (done) return Option.none()
+        yield* pause(followPollMillis)
+        return yield* readMore
+      })
+      return Stream.repeatEffectOption(
+        readMore.pipe(Effect.mapError(Option.some), Effect.flatMap(Option.match({
+          onNone: () => Effect.fail(Option.none()),
+          onSome: Effect.succeed
+        })))
+      )
+    }
+
     const workspacePatch = <A, E, R>(
       options: PatchOptions,
-      write: (patch: Stream.Stream<Uint8Array, GitFailed>) => Effect.Effect<A, E, R>
+      observe: (patch: Stream.Stream<Uint8Array, GitFailed>) => Effect.Effect<A, E, R>
     ) =>
       Effect.gen(function*() {
         const { root } = options.repo
         const indexFile = yield* tempIndex(options.repo.indexFile, options.scratchDir)
         const withoutCommit = options.includeUntracked ? yield* addUntracked(root, indexFile, options) : []
         const base = options.repo.head ?? (yield* emptyTree(root))
-        // One diff: the file list and numbers (raw and numstat records, NUL-separated so any name is safe) come
-        // first, then the patch; the splitter keeps the records and passes the patch on.
+        // The file list and numbers (raw and numstat records, NUL-separated so any name is safe) come from a second
+        // diff that runs alongside the patch's: it reads the files again, as one diff printing both would.
+        const summaryArgs = ["diff", ...diffFlags, "--raw", "--numstat", "--no-abbrev", "-z", base, ...pathspec(options)]
+        const summary = yield* run(root, summaryArgs, { indexFile }).pipe(Effect.fork)
         const diffArgs = [
-          "diff", ...diffFlags, "--raw", "--numstat", "--no-abbrev", "-z", "--binary", "--full-index", base,
-          ...pathspec(options)
+          "diff", ...diffFlags, "--binary", "--full-index", `--output=${options.patchFile}`, base, ...pathspec(options)
         ]
-        const splitter = makeSummarySplitter()
-        const stream = Stream.unwrapScoped(
+        const hash = createHash("sha256")
+        let bytes = 0
+        const observed = yield* Effect.scoped(
           Effect.gen(function*() {
-            const process = yield* executor.start(command(root, diffArgs, { indexFile }))
+            // Created here, private and new (a link or file already there fails), before git truncates and fills it.
+            const file = yield* fs.writeFile(options.patchFile, new Uint8Array(0), { flag: "wx", mode: 0o600 }).pipe(
+              Effect.zipRight(fs.open(options.patchFile, { flag: "r" })),
+              Effect.mapError(asGitFailed(["(patch file)"]))
+            )
+            const process = yield* executor.start(command(root, diffArgs, { indexFile })).pipe(
+              Effect.mapError(asGitFailed(diffArgs))
+            )
             const stderr = yield* collect(process.stderr).pipe(Effect.fork)
+            const exitCode = yield* process.exitCode.pipe(Effect.fork)
             const finished = Effect.gen(function*() {
-              const exitCode = yield* process.exitCode
-              if (exitCode !== 0) {
-                return yield* new GitFailed({ args: diffArgs, exitCode, stderr: yield* stderr.await.pipe(
-                  Effect.map((exit) => exit._tag === "Success" ? exit.value : ""))
-                })
+              const code = yield* Fiber.join(exitCode)
+              if (code !== 0) {
+                return yield* new GitFailed({ args: diffArgs, exitCode: code, stderr: yield* Fiber.join(stderr).pipe(
+                  Effect.orElseSucceed(() => "")
+                ) })
               }
             })
-            const patch = process.stdout.pipe(
-              Stream.map(splitter.push),
-              Stream.filter((chunk) => chunk.length > 0)
+            const exited = Effect.map(Fiber.poll(exitCode), Option.isSome)
+            const patch = followFile(file, exited).pipe(
+              Stream.tap((chunk) =>
+                Effect.sync(() => {
+                  hash.update(chunk)
+                  bytes += chunk.length
+                })
+              ),
+              Stream.concat(Stream.drain(Stream.fromEffect(finished))),
+              Stream.mapError(asGitFailed(diffArgs))
             )
-            return Stream.concat(patch, Stream.drain(Stream.fromEffect(finished)))
+            return yield* observe(patch)
           })
-        ).pipe(Stream.mapError(asGitFailed(diffArgs)))
-        const written = yield* write(stream)
-        const summary = splitter.finish()
+        )
+        const { files, gitlinks } = parseDiffSummary((yield* Fiber.join(summary)).stdout)
         const submodules = submodulesToRecord(
-          yield* Effect.forEach(summary.gitlinks, submoduleStateAt(root)),
+          yield* Effect.forEach(gitlinks, submoduleStateAt(root)),
           yield* Effect.forEach(withoutCommit, (repository) =>
             submoduleStateAt(root)({ path: repository, recorded: null, present: true }))
         )
-        return { base, files: summary.files, submodules, written }
+        return { base, files, submodules, written: { bytes, sha256: hash.digest("hex") }, observed }
       })
 
     const prepareApplyCheck = (root: string, base: string | null, scratchDir: string) =>

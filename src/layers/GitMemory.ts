@@ -1,6 +1,8 @@
+import * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
+import { createHash } from "node:crypto"
 import type { PatchFile, SubmoduleState } from "../domain/Bundle.js"
 import { NotAGitRepository } from "../domain/errors.js"
 import type { CommitRelation } from "../domain/Freshness.js"
@@ -27,7 +29,8 @@ export interface GitMemoryOptions {
 const emptyTree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 
 export const GitMemory = {
-  layer: (options: GitMemoryOptions): Layer.Layer<Git> => {
+  /** Writes the patch file through the FileSystem it is given (the store's, in memory or not). */
+  layer: (options: GitMemoryOptions): Layer.Layer<Git, never, FileSystem.FileSystem> => {
     const state: RepoState = {
       root: options.root,
       branch: options.branch === undefined ? "main" : options.branch,
@@ -36,25 +39,28 @@ export const GitMemory = {
       indexFile: `${options.root}/.git/index`
     }
     const bytes = typeof options.patch === "string" ? new TextEncoder().encode(options.patch) : options.patch
-    return Layer.succeed(Git, Git.of({
+    return Layer.effect(Git, Effect.map(FileSystem.FileSystem, (fs) => Git.of({
       topLevel: (cwd) =>
         cwd === state.root || cwd.startsWith(`${state.root}/`)
           ? Effect.succeed(state.root)
           : Effect.fail(new NotAGitRepository({ cwd })),
       repoState: () => Effect.succeed(state),
-      workspacePatch: (_options, write) =>
-        Effect.map(
+      workspacePatch: (patchOptions, observe) =>
+        Effect.gen(function*() {
+          const patch = bytes ?? new Uint8Array(0)
+          yield* fs.writeFile(patchOptions.patchFile, patch, { flag: "wx", mode: 0o600 }).pipe(Effect.orDie)
           // In chunks of 7 bytes: whoever reads the stream must not assume a chunk holds whole lines.
-          write(Stream.fromIterable(
-            bytes === undefined ? [] : Array.from({ length: Math.ceil(bytes.length / 7) }, (_, i) => bytes.slice(i * 7, i * 7 + 7))
-          )),
-          (written) => ({
+          const observed = yield* observe(Stream.fromIterable(
+            Array.from({ length: Math.ceil(patch.length / 7) }, (_, i) => patch.slice(i * 7, i * 7 + 7))
+          ))
+          return {
             base: state.head ?? emptyTree,
             files: options.files ?? [],
             submodules: options.submodules ?? [],
-            written
-          })
-        ),
+            written: { bytes: patch.length, sha256: createHash("sha256").update(patch).digest("hex") },
+            observed
+          }
+        }),
       prepareApplyCheck: () =>
         Effect.succeed(() =>
           Effect.succeed(options.applies === false ? { applies: false, detail: "patch does not apply" } : { applies: true, detail: "" })
@@ -68,6 +74,6 @@ export const GitMemory = {
       },
       // The working tree is not modelled: applying succeeds without conflicts.
       applyPatch: () => Effect.succeed({ conflicted: [] })
-    }))
+    })))
   }
 }

@@ -8,7 +8,6 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
-import * as Sink from "effect/Sink"
 import * as Stream from "effect/Stream"
 import { createHash, randomBytes } from "node:crypto"
 import { hostname } from "node:os"
@@ -289,22 +288,6 @@ export const StoreLive = Layer.effect(
         return { id, dir, patchPath: `${dir}/workspace.patch`, scratchDir } satisfies StagedBundle
       })
 
-    const writeStream = <E>(path: string, stream: Stream.Stream<Uint8Array, E>) =>
-      Effect.suspend(() => {
-        const hash = createHash("sha256")
-        let bytes = 0
-        return stream.pipe(
-          Stream.tap((chunk) =>
-            Effect.sync(() => {
-              hash.update(chunk)
-              bytes += chunk.length
-            })
-          ),
-          Stream.run(fs.sink(path, { flag: "wx", mode: privateFile }).pipe(Sink.mapError(io(path, "write")))),
-          Effect.map(() => ({ bytes, sha256: hash.digest("hex") }))
-        )
-      })
-
     /** Swaps current to the bundle in one rename of a link; a directory left there by older versions goes first. */
     const pointCurrentAt = (root: string, id: string) =>
       Effect.gen(function*() {
@@ -552,7 +535,6 @@ export const StoreLive = Layer.effect(
         Effect.zipRight(ensure(root), createExclusive(root, storeLayout(root).config, text, 0o644)),
       withLock,
       stageBundle,
-      writeStream,
       publishBundle,
       listBundles,
       readBundle,

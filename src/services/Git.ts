@@ -5,6 +5,7 @@ import type { PatchFile, SubmoduleState } from "../domain/Bundle.js"
 import type { GitFailed, NotAGitRepository } from "../domain/errors.js"
 import type { CommitRelation } from "../domain/Freshness.js"
 import type { ApplyCheck, ApplyMode } from "../domain/PatchApply.js"
+import type { WrittenFile } from "./Store.js"
 
 export interface RepoState {
   readonly root: string
@@ -22,9 +23,12 @@ export interface WorkspacePatch<A> {
   readonly files: ReadonlyArray<PatchFile>
   /** Submodules and nested repositories the patch touches or leaves work behind in, by path. */
   readonly submodules: ReadonlyArray<SubmoduleState>
-  /** What the writer made of the patch stream. */
-  readonly written: A
+  /** The patch file's size and sha256, counted as it was written. */
+  readonly written: WrittenFile
+  /** What the observer made of the patch's bytes. */
+  readonly observed: A
 }
+
 
 export interface PatchOptions {
   /** The repository's state as repoState read it: the patch is against its HEAD, from a copy of its index. */
@@ -34,6 +38,8 @@ export interface PatchOptions {
   readonly exclude: ReadonlyArray<string>
   /** Where the temporary index goes: a directory of the store that a later capture sweeps if this one is killed. */
   readonly scratchDir: string
+  /** Where git writes the patch: a new file, created private (0600); anything already there, a link too, fails. */
+  readonly patchFile: string
 }
 
 export interface ApplyCheckOptions {
@@ -53,14 +59,14 @@ export class Git extends Context.Tag("handover/Git")<Git, {
   readonly topLevel: (cwd: string) => Effect.Effect<string, NotAGitRepository | GitFailed>
   readonly repoState: (root: string) => Effect.Effect<RepoState, GitFailed>
   /**
-   * The working tree against HEAD, untracked files included, computed in a temporary index in `scratchDir`. `write`
-   * gets the `git diff --binary` output as it streams (failing with GitFailed at its end when git exits non-zero) and
-   * must read it to its end: the file list comes from the same git process, ahead of the patch bytes, and is
-   * complete once `write` has returned.
+   * The working tree against HEAD, untracked files included, computed in a temporary index in `scratchDir`. git writes
+   * the `git diff --binary` output to `patchFile` itself; `observe` gets those bytes as they land (failing with
+   * GitFailed at their end when git exits non-zero) and must read them to their end. An observer that fails (a size
+   * limit) stops git. The file list and numbers come from a second diff of the same temporary index.
    */
   readonly workspacePatch: <A, E, R>(
     options: PatchOptions,
-    write: (patch: Stream.Stream<Uint8Array, GitFailed>) => Effect.Effect<A, E, R>
+    observe: (patch: Stream.Stream<Uint8Array, GitFailed>) => Effect.Effect<A, E, R>
   ) => Effect.Effect<WorkspacePatch<A>, GitFailed | E, R>
   /**
    * Reads `base` (null: no commit yet, the empty tree) into a temporary index in scratchDir, which needs no patch and

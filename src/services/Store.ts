@@ -60,11 +60,6 @@ export class Store extends Context.Tag("handover/Store")<Store, {
     root: string,
     id: string
   ) => Effect.Effect<StagedBundle, StoreIoError | StoreUnsafe, Scope.Scope>
-  /** Streams bytes into a staged file, counting and hashing them on the way; memory stays flat. */
-  readonly writeStream: <E>(
-    path: string,
-    stream: Stream.Stream<Uint8Array, E>
-  ) => Effect.Effect<WrittenFile, E | StoreIoError>
   /**
    * Writes bundle.json and summary.md into the staged bundle, renames it into bundles/ and points current/ at it.
    * Whole or not at all: when any step fails the bundle is taken back and the store is as it was.

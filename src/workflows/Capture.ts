@@ -14,8 +14,8 @@ import { renderSummary } from "../domain/Summary.js"
 import { printableLine } from "../domain/Text.js"
 import { Git } from "../services/Git.js"
 import { Store } from "../services/Store.js"
-import { readLifecycle } from "./Lifecycle.js"
-import { pendingBundle } from "./Pickup.js"
+import { readLifecycle, withPublished } from "./Lifecycle.js"
+import { pendingIn } from "./Pickup.js"
 
 export interface CaptureRequest {
   readonly title: string
@@ -48,6 +48,8 @@ export const captureBundle = (root: string, config: HandoverConfig, request: Cap
       // The apply check's index needs only HEAD: it is read while git writes the patch (and stopped, before the
       // staging directory goes, if the capture fails).
       const applyCheck = yield* Effect.forkScoped(git.prepareApplyCheck(root, repo.head, staged.scratchDir))
+      // The store's bundles are read while git works too: under the caller's lock only claims can change meanwhile.
+      const lifecycleRead = yield* Effect.forkScoped(readLifecycle(root, config))
       const scanner = config.capture.secrets === "off" ? undefined : makePatchScanner()
       const limit = config.capture.maxPatchBytes
       let streamed = 0
@@ -55,19 +57,15 @@ export const captureBundle = (root: string, config: HandoverConfig, request: Cap
         repo,
         includeUntracked: config.capture.includeUntracked,
         exclude: [storeDirName],
-        scratchDir: staged.scratchDir
+        scratchDir: staged.scratchDir,
+        patchFile: staged.patchPath
       }, (stream) =>
-        store.writeStream(
-          staged.patchPath,
-          stream.pipe(
-            Stream.tap((chunk) => {
-              streamed += chunk.length
-              if (streamed > limit) return Effect.fail(new PatchTooLarge({ limit }))
-              scanner?.push(chunk)
-              return Effect.void
-            })
-          )
-        ))
+        Stream.runForEach(stream, (chunk) => {
+          streamed += chunk.length
+          if (streamed > limit) return Effect.fail(new PatchTooLarge({ limit }))
+          scanner?.push(chunk)
+          return Effect.void
+        }))
       const written = patch.written
       const patchApplies = yield* Fiber.join(applyCheck)
       const check = written.bytes === 0 ? { applies: true, detail: "" } : yield* patchApplies(staged.patchPath)
@@ -84,7 +82,8 @@ export const captureBundle = (root: string, config: HandoverConfig, request: Cap
       }
 
       // The bundle this capture supersedes, read under the caller's lock; a corrupt newest one hides it.
-      const superseded = yield* pendingBundle(root, config, {}).pipe(
+      const lifecycle = yield* Fiber.join(lifecycleRead)
+      const superseded = yield* pendingIn(lifecycle, {}).pipe(
         Effect.map((pending): Bundle | undefined => pending),
         Effect.catchTags({ NothingPending: () => Effect.succeed(undefined), BundleCorrupt: () => Effect.succeed(undefined) })
       )
@@ -122,9 +121,8 @@ export const captureBundle = (root: string, config: HandoverConfig, request: Cap
       yield* store.publishBundle(root, staged, bundle, renderSummary(bundle))
 
       // The capture has landed; pruning older bundles is housekeeping that the next capture retries if it fails.
-      const pruned = yield* readLifecycle(root, config).pipe(
-        Effect.flatMap(({ states }) => store.removeBundles(root, bundlesToPrune(states, config.bundles.keep, id))),
-        Effect.either
+      const pruned = yield* Effect.either(
+        store.removeBundles(root, bundlesToPrune(withPublished(lifecycle, bundle).states, config.bundles.keep, id))
       )
       const pruneProblem = pruned._tag === "Left" ? `could not prune old bundles: ${pruned.left.message}` : null
       return { bundle, applyDetail: check.detail, pruneProblem }

@@ -1,10 +1,10 @@
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import { corruptNewest } from "../domain/Bundle.js"
+import { type Bundle, corruptNewest } from "../domain/Bundle.js"
 import type { HandoverConfig } from "../domain/Config.js"
 import { BundleCorrupt } from "../domain/errors.js"
-import { bundleStates, futureDated } from "../domain/Lifecycle.js"
+import { bundleStates, futureDated, type LifecycleClock } from "../domain/Lifecycle.js"
 import { storeLayout } from "../domain/StoreLayout.js"
 import { Store } from "../services/Store.js"
 
@@ -30,7 +30,17 @@ export const readLifecycle = (root: string, config: HandoverConfig) =>
         })
       )
     ]
-    const unreadableNewest = corruptNewest(bundles, corrupt)
-    const states = bundleStates(bundles, clock, unreadableNewest?.bundleId)
-    return { bundles, states, corrupt, unreadableNewest, clock }
+    return lifecycleOf(bundles, corrupt, clock)
   })
+
+const lifecycleOf = (bundles: ReadonlyArray<Bundle>, corrupt: ReadonlyArray<BundleCorrupt>, clock: LifecycleClock) => {
+  const unreadableNewest = corruptNewest(bundles, corrupt)
+  const states = bundleStates(bundles, clock, unreadableNewest?.bundleId)
+  return { bundles, states, corrupt, unreadableNewest, clock }
+}
+
+export type Lifecycle = ReturnType<typeof lifecycleOf>
+
+/** The lifecycle read before a capture, once the bundle it has just published is there too: no second read. */
+export const withPublished = (lifecycle: Lifecycle, bundle: Bundle): Lifecycle =>
+  lifecycleOf([bundle, ...lifecycle.bundles], lifecycle.corrupt, lifecycle.clock)

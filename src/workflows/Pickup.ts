@@ -7,7 +7,7 @@ import { AlreadyClaimed, BundleNotFound, NothingPending } from "../domain/errors
 import { findPending } from "../domain/Lifecycle.js"
 import { renderSummary } from "../domain/Summary.js"
 import { Store } from "../services/Store.js"
-import { readLifecycle } from "./Lifecycle.js"
+import { type Lifecycle, readLifecycle } from "./Lifecycle.js"
 
 export interface PendingRequest {
   readonly target?: string | undefined
@@ -15,8 +15,11 @@ export interface PendingRequest {
 
 /** The pending bundle, or NothingPending with the reason; a corrupt newest bundle is an error, not a skip. */
 export const pendingBundle = (root: string, config: HandoverConfig, request: PendingRequest) =>
+  Effect.flatMap(readLifecycle(root, config), (lifecycle) => pendingIn(lifecycle, request))
+
+/** The pending bundle of a lifecycle already read. */
+export const pendingIn = ({ bundles, clock, unreadableNewest }: Lifecycle, request: PendingRequest) =>
   Effect.gen(function*() {
-    const { bundles, clock, unreadableNewest } = yield* readLifecycle(root, config)
     if (unreadableNewest !== undefined) return yield* unreadableNewest
     const verdict = findPending(bundles, { ...clock, target: request.target })
     if (verdict._tag === "None") return yield* new NothingPending({ detail: verdict.reason })

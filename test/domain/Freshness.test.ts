@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as TestClock from "effect/TestClock"
 import {
   type CommitRelation,
@@ -10,6 +11,7 @@ import {
   parseLeftRightCount
 } from "../../src/domain/Freshness.js"
 import { GitMemory } from "../../src/layers/GitMemory.js"
+import { MemoryFileSystemLayer } from "../../src/layers/MemoryFileSystem.js"
 import { freshnessNotes } from "../../src/workflows/Freshness.js"
 import { hostile, makeBundle, terminalControl } from "../helpers/bundles.js"
 
@@ -135,12 +137,14 @@ describe("freshnessNotes (the workflow, under TestClock)", () => {
       branch: "main",
       head: moved,
       relation: { known: true, ahead: 4, behind: 0 }
-    }))))
+    }).pipe(Layer.provide(MemoryFileSystemLayer)))))
 
   it.effect("HEAD where the capture left it: git is not asked about commits in between", () =>
     Effect.gen(function*() {
       yield* TestClock.setTime(Date.parse(createdAt) + 90 * minute)
       // The in-memory git answers "unknown" to relation: had it been asked, a fetch note would show.
       expect(yield* freshnessNotes("/work/project", bundle)).toEqual(["captured 1 h 30 min ago"])
-    }).pipe(Effect.provide(GitMemory.layer({ root: "/work/project", branch: "feature", head: captured }))))
+    }).pipe(Effect.provide(GitMemory.layer({ root: "/work/project", branch: "feature", head: captured }).pipe(
+      Layer.provide(MemoryFileSystemLayer)
+    ))))
 })

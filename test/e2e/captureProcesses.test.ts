@@ -30,7 +30,7 @@ const countingGit = async (dir: string, log: string) => {
 }
 
 describe("capture's git processes", () => {
-  it("a capture of tracked, untracked, binary, renamed and deleted files runs git 8 times, diffing once", async (context) => {
+  it("a capture of tracked, untracked, binary, renamed and deleted files runs git 9 times: a patch diff that git writes to the bundle, a list diff beside it", async (context) => {
     const repo = await useRepo(context, {
       initial: { "keep.txt": "keep\n", "gone.txt": "gone\n", "old.txt": "a\nb\nc\nd\ne\nf\n", "pic.bin": Buffer.from([0, 1, 2]) }
     })
@@ -54,7 +54,8 @@ describe("capture's git processes", () => {
     expect(subcommands.sort()).toEqual([
       "add", // untracked files, intent-to-add, in the temporary index
       "apply", // patch.applies
-      "diff", // the file list and the patch, in one
+      "diff", // the file list and numbers (raw, numstat), alongside the patch's
+      "diff", // the patch, written by git into the staged bundle
       "read-tree", // the base, for apply --check
       "rev-parse", // the top level
       "rev-parse", // HEAD and the index path

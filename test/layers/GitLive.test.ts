@@ -4,6 +4,7 @@ import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
+import { createHash } from "node:crypto"
 import { mkdtempSync } from "node:fs"
 import { mkdir, readFile, realpath, utimes, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
@@ -16,7 +17,7 @@ const TestGit = GitLive.pipe(Layer.provide(NodeContext.layer))
 const emptyTree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 /** Where git's temporary index goes (a capture uses the bundle's staging area). */
 const scratchDir = mkdtempSync(join(tmpdir(), "handover-git-scratch-"))
-const defaults: Omit<PatchOptions, "repo"> = { includeUntracked: true, exclude: [".handover"], scratchDir }
+const defaults: Omit<PatchOptions, "repo" | "patchFile"> = { includeUntracked: true, exclude: [".handover"], scratchDir }
 
 /** A temporary repository that lives as long as the test's scope. */
 const tempRepo = (options: RepoOptions = {}) =>
@@ -24,17 +25,19 @@ const tempRepo = (options: RepoOptions = {}) =>
 
 const promise = <A>(f: () => Promise<A>) => Effect.promise(f)
 
-/** The patch and its file list, with the patch collected into one buffer. */
-const capturePatch = (root: string, options: Omit<PatchOptions, "repo"> = defaults) =>
+/**
+ * The patch and its file list, with the patch as git wrote it to its file; what the observer saw and the recorded size
+ * and sha256 must be exactly that file.
+ */
+const capturePatch = (root: string, options: Omit<PatchOptions, "repo" | "patchFile"> = defaults) =>
   Effect.gen(function*() {
     const git = yield* Git
-    const patch = yield* git.workspacePatch({ ...options, repo: yield* git.repoState(root) }, Stream.runCollect)
-    return {
-      base: patch.base,
-      files: patch.files,
-      submodules: patch.submodules,
-      bytes: Buffer.concat(Chunk.toReadonlyArray(patch.written))
-    }
+    const patchFile = join(mkdtempSync(join(scratchDir, "patch-")), "workspace.patch")
+    const patch = yield* git.workspacePatch({ ...options, patchFile, repo: yield* git.repoState(root) }, Stream.runCollect)
+    const bytes = yield* promise(() => readFile(patchFile))
+    expect(Buffer.concat(Chunk.toReadonlyArray(patch.observed)).equals(bytes)).toBe(true)
+    expect(patch.written).toEqual({ bytes: bytes.length, sha256: createHash("sha256").update(bytes).digest("hex") })
+    return { base: patch.base, files: patch.files, submodules: patch.submodules, bytes }
   })
 
 const binaryOld = Buffer.from([0, 1, 2, 3, 255, 0, 10, 13])

@@ -5,7 +5,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import * as fc from "fast-check"
-import { chmod, mkdir, mkdtemp, rename, rm, symlink, unlink, writeFile } from "node:fs/promises"
+import { chmod, mkdir, mkdtemp, readFile, rename, rm, symlink, unlink, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { parseDiffSummary } from "../../src/domain/PatchFiles.js"
 import { GitLive } from "../../src/layers/GitLive.js"
@@ -73,8 +73,8 @@ const applyChanges = async (committed: ReadonlyArray<[Buffer, string]>) => {
   }
 }
 
-describe("GitLive.workspacePatch reads the file list from the patch's own git diff", () => {
-  it.live("the same files, numbers and patch bytes as separate numstat and patch passes, for any names and changes", () =>
+describe("GitLive.workspacePatch: git's own file list and patch bytes", () => {
+  it.live("the files and numbers of `git diff --raw --numstat`, the bytes of `git diff --binary`, for any names and changes", () =>
     Effect.promise(() =>
       fc.assert(
         fc.asyncProperty(workingTree, async (tree) => {
@@ -85,22 +85,24 @@ describe("GitLive.workspacePatch reads the file list from the patch's own git di
             await repo.git("add", "--all")
             await repo.git("commit", "--quiet", "--no-verify", "--allow-empty", "-m", "initial")
             await applyChanges(committed)
+            const patchFile = join(scratchDir, "workspace.patch")
             const patch = await Effect.runPromise(
               Effect.gen(function*() {
                 const git = yield* Git
                 const repoState = yield* git.repoState(repo.dir)
                 return yield* git.workspacePatch(
-                  { repo: repoState, includeUntracked: true, exclude: [".handover"], scratchDir },
+                  { repo: repoState, includeUntracked: true, exclude: [".handover"], scratchDir, patchFile },
                   Stream.runCollect
                 )
               }).pipe(Effect.provide(TestGit))
             )
-            // The temporary index the capture left in its scratch directory, read by the two passes of old.
+            // The temporary index the capture left in its scratch directory, read again by git on its own.
             const env = { ...repo.env, GIT_INDEX_FILE: join(scratchDir, "index") }
             const summary = await gitBytes(repo.dir, env, [...diffFlags, "--raw", "--numstat", "--no-abbrev", "-z", patch.base])
             const bytes = await gitBytes(repo.dir, env, [...diffFlags, "--binary", "--full-index", patch.base])
             expect(patch.files).toEqual(parseDiffSummary(new TextDecoder().decode(summary)).files)
-            expect(Buffer.concat(Chunk.toReadonlyArray(patch.written)).equals(bytes)).toBe(true)
+            expect(Buffer.concat(Chunk.toReadonlyArray(patch.observed)).equals(bytes)).toBe(true)
+            expect((await readFile(patchFile)).equals(bytes)).toBe(true)
             expect(patch.files.length).toBeGreaterThan(0)
           } finally {
             await repo.cleanup()

@@ -6,7 +6,6 @@ import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as Stream from "effect/Stream"
 import { chmod, mkdir, readdir, readFile, readlink, rm, stat, symlink, writeFile } from "node:fs/promises"
 import { execFile } from "node:child_process"
 import { hostname } from "node:os"
@@ -38,8 +37,9 @@ const writeBundle = (root: string, bundle: Bundle, patch: Uint8Array = patchByte
     Effect.gen(function*() {
       const store = yield* Store
       const staged = yield* store.stageBundle(root, bundle.id)
-      const written = yield* store.writeStream(staged.patchPath, Stream.make(patch.subarray(0, 5), patch.subarray(5)))
-      const complete = { ...bundle, patch: { ...bundle.patch, bytes: written.bytes, sha256: written.sha256 } }
+      // git writes the patch into the staging directory itself (GitLive.workspacePatch).
+      yield* promise(() => writeFile(staged.patchPath, patch, { flag: "wx", mode: 0o600 }))
+      const complete = { ...bundle, patch: { ...bundle.patch, bytes: patch.length, sha256: sha256(patch) } }
       yield* store.publishBundle(root, staged, complete, `# ${bundle.title}\n`)
       return complete
     })
@@ -184,7 +184,7 @@ describe("StoreLive bundles", () => {
       yield* Effect.scoped(
         Effect.gen(function*() {
           const staged = yield* store.stageBundle(root, makeBundle().id)
-          yield* store.writeStream(staged.patchPath, Stream.make(patchBytes))
+          yield* promise(() => writeFile(staged.patchPath, patchBytes))
           expect(yield* exists(staged.dir)).toBe(true)
         })
       )

@@ -53,7 +53,7 @@ const request: CaptureRequest = {
 
 /** Fresh layers per test: the in-memory disk is state. */
 const layers = (gitOptions: Partial<Parameters<typeof GitMemory.layer>[0]> = {}) =>
-  Layer.merge(GitMemory.layer({ root, patch, files, ...gitOptions }), StoreMemory)
+  GitMemory.layer({ root, patch, files, ...gitOptions }).pipe(Layer.provideMerge(StoreMemory))
 
 const withConfig = (patchConfig: Partial<HandoverConfig["capture"]>, bundles?: Partial<HandoverConfig["bundles"]>) => ({
   ...defaultConfig,
@@ -145,7 +145,7 @@ describe("captureBundle", () => {
       expect(yield* listing()).toEqual(bundlesBefore)
       expect(yield* (yield* Store).currentId(root)).toEqual(expect.objectContaining({ value: before.id }))
       expect((yield* pendingBundle(root, defaultConfig, {})).id).toBe(before.id)
-    }).pipe(Effect.provide(Layer.merge(GitMemory.layer({ root, patch, files }), store)))
+    }).pipe(Effect.provide(GitMemory.layer({ root, patch, files }).pipe(Layer.provideMerge(store))))
   })
 
   it.effect("records the submodules git reports, says so in summary.md, and warns of work left in them", () =>
