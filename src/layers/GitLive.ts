@@ -61,7 +61,7 @@ const asGitFailed = (args: ReadonlyArray<string>) => (error: GitFailed | Platfor
 
 /** How much of the growing patch file one read takes, and how long to wait when it has caught up with git. */
 const followChunkBytes = 1024 * 1024
-const followPollMillis = 2
+const followPollMillis = 5
 
 /** A real pause, whatever Clock the caller runs under: git does not wait for a TestClock. */
 const pause = (millis: number) =>
@@ -208,7 +208,9 @@ export const GitLive = Layer.effect(
         // Whether git had exited is asked before reading: a read that comes up empty after its exit is the end.
         const done = yield* exited
         const read = Number(yield* file.read(buffer))
-        if (read > 0) return Option.some(buffer.slice(0, read))
+        // The same memory every time (see Git.workspacePatch): a copy per read would pile up garbage as large as the
+        // patch before the collector runs.
+        if (read > 0) return Option.some(buffer.subarray(0, read))
         if (done) return Option.none()
         yield* pause(followPollMillis)
         return yield* readMore

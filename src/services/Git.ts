@@ -61,8 +61,8 @@ export class Git extends Context.Tag("handover/Git")<Git, {
   /**
    * The working tree against HEAD, untracked files included, computed in a temporary index in `scratchDir`. git writes
    * the `git diff --binary` output to `patchFile` itself; `observe` gets those bytes as they land (failing with
-   * GitFailed at their end when git exits non-zero) and must read them to their end. An observer that fails (a size
-   * limit) stops git. The file list and numbers come from a second diff of the same temporary index.
+   * GitFailed at their end when git exits non-zero) and must read them to their end; a chunk's memory is reused for
+   * the next one, so whatever the observer keeps it copies. An observer that fails (a size limit) stops git. The file list and numbers come from a second diff of the same temporary index.
    */
   readonly workspacePatch: <A, E, R>(
     options: PatchOptions,

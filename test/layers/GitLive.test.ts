@@ -3,7 +3,6 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Stream from "effect/Stream"
 import { createHash } from "node:crypto"
 import { mkdtempSync } from "node:fs"
 import { mkdir, readFile, realpath, utimes, writeFile } from "node:fs/promises"
@@ -12,6 +11,7 @@ import { join } from "node:path"
 import { GitLive } from "../../src/layers/GitLive.js"
 import { Git, type PatchOptions } from "../../src/services/Git.js"
 import { addSubmodule, git, makeCommittedRepoAt, makeRepo, makeScratch, type RepoOptions } from "../helpers/repo.js"
+import { keepChunks } from "../helpers/patch.js"
 
 const TestGit = GitLive.pipe(Layer.provide(NodeContext.layer))
 const emptyTree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
@@ -33,7 +33,7 @@ const capturePatch = (root: string, options: Omit<PatchOptions, "repo" | "patchF
   Effect.gen(function*() {
     const git = yield* Git
     const patchFile = join(mkdtempSync(join(scratchDir, "patch-")), "workspace.patch")
-    const patch = yield* git.workspacePatch({ ...options, patchFile, repo: yield* git.repoState(root) }, Stream.runCollect)
+    const patch = yield* git.workspacePatch({ ...options, patchFile, repo: yield* git.repoState(root) }, keepChunks)
     const bytes = yield* promise(() => readFile(patchFile))
     expect(Buffer.concat(Chunk.toReadonlyArray(patch.observed)).equals(bytes)).toBe(true)
     expect(patch.written).toEqual({ bytes: bytes.length, sha256: createHash("sha256").update(bytes).digest("hex") })

@@ -3,7 +3,6 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Stream from "effect/Stream"
 import * as fc from "fast-check"
 import { chmod, mkdir, mkdtemp, readFile, rename, rm, symlink, unlink, writeFile } from "node:fs/promises"
 import { join } from "node:path"
@@ -12,6 +11,7 @@ import { GitLive } from "../../src/layers/GitLive.js"
 import { Git } from "../../src/services/Git.js"
 import { fuzzRuns } from "../fuzz/fuzzing.js"
 import { gitBytes, makeRepo } from "../helpers/repo.js"
+import { keepChunks } from "../helpers/patch.js"
 
 // A capture reads its file list and the patch from one `git diff`. Whatever the names and changes, that list must be
 // what a separate `git diff --raw --numstat -z` pass says (what captures recorded before), and the patch the bytes a
@@ -92,7 +92,7 @@ describe("GitLive.workspacePatch: git's own file list and patch bytes", () => {
                 const repoState = yield* git.repoState(repo.dir)
                 return yield* git.workspacePatch(
                   { repo: repoState, includeUntracked: true, exclude: [".handover"], scratchDir, patchFile },
-                  Stream.runCollect
+                  keepChunks
                 )
               }).pipe(Effect.provide(TestGit))
             )
