@@ -1,4 +1,5 @@
 import * as Data from "effect/Data"
+import { daemonUnavailableMessage } from "./ConnectFailure.js"
 import { listPaths } from "./PatchApply.js"
 import { clipAtWord } from "./Text.js"
 
@@ -204,7 +205,7 @@ export class DaemonUnavailable extends Data.TaggedError("DaemonUnavailable")<{
   readonly reason: string
 }> {
   override get message() {
-    return `openusage daemon unavailable at ${this.socketPath} (${this.reason}); start it with openusage daemon, or set openusage.socketPath`
+    return daemonUnavailableMessage(this.socketPath, this.reason)
   }
 }
 

@@ -3,6 +3,7 @@ import { connect } from "node:net"
 import { homedir } from "node:os"
 import { dirname, resolve } from "node:path"
 import { daemonAnswerMaxBytes, eventLogMaxBytes, hookStdinLimits, storeReadLimits } from "../domain/Bounds.js"
+import { daemonUnavailableMessage, describeConnectError } from "../domain/ConnectFailure.js"
 import { resolveSocketPath } from "../domain/SocketPath.js"
 import {
   gateArmed,
@@ -15,7 +16,8 @@ import {
   gateQuotaSkip,
   gateReading,
   gateReadModel,
-  gateSessionStartFormats
+  gateSessionStartFormats,
+  gateUnavailableSkip
 } from "./policy.js"
 import { readStdin, type ReadStdin } from "./stdin.js"
 
@@ -171,21 +173,33 @@ export const parseAnswer = (bytes: Buffer): Answer | undefined => {
   return { status: Number(status[1]), body: body.toString("utf8") }
 }
 
-/** One exchange over the daemon's socket, each on a fresh connection that is closed after the answer. */
-const exchange = (socketPath: string, request: string, deadline: number, done: (answer: Answer | undefined) => void) => {
+/**
+ * One exchange over the daemon's socket, each on a fresh connection that is closed after the answer. No answer: the
+ * error that kept the connection from being made, if that is what happened.
+ */
+const exchange = (
+  socketPath: string,
+  request: string,
+  deadline: number,
+  done: (answer: Answer | undefined, notConnected?: NodeJS.ErrnoException) => void
+) => {
   let settled = false
+  let connected = false
   const chunks: Array<Buffer> = []
   let received = 0
-  const settle = (answer: Answer | undefined) => {
+  const settle = (answer: Answer | undefined, notConnected?: NodeJS.ErrnoException) => {
     if (settled) return
     settled = true
     clearTimeout(timer)
     socket.destroy()
-    done(answer)
+    done(answer, notConnected)
   }
   const socket = connect(socketPath)
   const timer = setTimeout(() => settle(undefined), Math.max(1, deadline - Date.now()))
-  socket.on("connect", () => socket.write(request))
+  socket.on("connect", () => {
+    connected = true
+    socket.write(request)
+  })
   socket.on("data", (chunk: Buffer) => {
     received += chunk.length
     if (received > daemonAnswerMaxBytes) return settle(undefined)
@@ -194,7 +208,7 @@ const exchange = (socketPath: string, request: string, deadline: number, done: (
     const answer = parseAnswer(Buffer.concat(chunks))
     if (answer !== undefined) settle(answer)
   })
-  socket.on("error", () => settle(undefined))
+  socket.on("error", (error: NodeJS.ErrnoException) => settle(undefined, connected ? undefined : error))
   socket.on("end", () => settle(parseAnswer(Buffer.concat(chunks))))
 }
 
@@ -207,12 +221,36 @@ const jsonOf = (answer: Answer | undefined): unknown => {
   }
 }
 
-/** healthz then read-model, as src/workflows/Quota.ts asks them, within one deadline. */
-const askDaemon = (socketPath: string, timeoutMs: number, done: (readModel: unknown) => void, fail: (error: unknown) => void) => {
+/** Connect errors the full CLI words from the error and the path alone (src/domain/ConnectFailure.ts). */
+const describedConnectErrors = ["ENOENT", "ECONNREFUSED", "EACCES", "ENOTSOCK"]
+
+/** What stat says is at the socket path, as OpenUsageLive looks before describing a connect error. */
+const statOrMissing = (path: string): Stats | undefined => {
+  try {
+    return statSync(path)
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * healthz then read-model, as src/workflows/Quota.ts asks them, within one deadline. A daemon that cannot be reached
+ * at all goes to `unreachable` with DaemonUnavailable's message.
+ */
+const askDaemon = (
+  socketPath: string,
+  timeoutMs: number,
+  done: (readModel: unknown) => void,
+  unreachable: (message: string) => void,
+  fail: (error: unknown) => void
+) => {
   const deadline = Date.now() + timeoutMs
   const head = "Host: localhost\r\nAccept: application/json\r\nConnection: close\r\n"
-  exchange(socketPath, `GET /healthz HTTP/1.1\r\n${head}\r\n`, deadline, (health) => {
+  exchange(socketPath, `GET /healthz HTTP/1.1\r\n${head}\r\n`, deadline, (health, notConnected) => {
     try {
+      if (notConnected !== undefined && describedConnectErrors.includes(notConnected.code ?? "")) {
+        return unreachable(daemonUnavailableMessage(socketPath, describeConnectError(notConnected, statOrMissing(socketPath))))
+      }
       if (!gateHealthOk(jsonOf(health))) unsure("healthz is not a compatible daemon's")
       exchange(
         socketPath,
@@ -295,6 +333,12 @@ const settleOnEvent = (stdin: ReadStdin, flags: Flags, exit: () => void, handOve
       const armed = realDirectory(`${root}/.handover/state`) &&
         gateArmed(readRegular(`${root}/.handover/state/trigger.json`, storeReadLimits.state), call.tool) === true
       log(gateQuotaSkip(config, call.tool, reading, armed) ?? unsure("over the threshold, or disarmed"))
+    } catch {
+      handOver()
+    }
+  }, (unavailable) => {
+    try {
+      log(gateUnavailableSkip(config, unavailable) ?? unsure("trigger.onUnavailable is capture"))
     } catch {
       handOver()
     }

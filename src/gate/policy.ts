@@ -34,6 +34,7 @@ const isRecordOf = (value: unknown, check: (field: unknown) => boolean): value i
 export interface GateConfig {
   readonly thresholdPercent: number
   readonly events: ReadonlyArray<string>
+  readonly onUnavailable: "skip" | "capture"
   readonly socketPath: string | null
   readonly timeoutMs: number
   readonly maxStalenessMinutes: number
@@ -69,6 +70,7 @@ const configShape: Record<string, Record<string, (value: unknown) => boolean> | 
 const defaults: GateConfig = {
   thresholdPercent: 90,
   events: ["UserPromptSubmit", "Stop"],
+  onUnavailable: "skip",
   socketPath: null,
   timeoutMs: 1500,
   maxStalenessMinutes: 15
@@ -103,6 +105,7 @@ export const gateConfig = (text: string): GateConfig | undefined => {
   return {
     thresholdPercent: pick(trigger, "thresholdPercent"),
     events: pick(trigger, "events"),
+    onUnavailable: pick(trigger, "onUnavailable"),
     socketPath: pick(openusage, "socketPath"),
     timeoutMs: pick(openusage, "timeoutMs"),
     maxStalenessMinutes: pick(openusage, "maxStalenessMinutes")
@@ -345,6 +348,15 @@ export const gateQuotaSkip = (config: GateConfig, tool: string, reading: GateRea
   const where = `${level(reading.percent)} of ${reading.window ?? "its"} window (${reading.metric})`
   return { reason: `${tool} at ${where}, below the ${threshold}% threshold`, percent: reading.percent }
 }
+
+/**
+ * The skip of an on-event whose daemon could not be reached (`unavailable`: DaemonUnavailable's message) when
+ * trigger.onUnavailable is skip; undefined when it is capture, which the trigger memory decides.
+ */
+export const gateUnavailableSkip = (config: GateConfig, unavailable: string): GateSkip | undefined =>
+  config.onUnavailable === "skip"
+    ? { reason: `openusage unavailable (${unavailable}); trigger.onUnavailable is skip`, percent: null }
+    : undefined
 
 /** The line on-event appends to state/events.log for a skip (src/commands/onEvent.ts: log). */
 export const gateEventLine = (atMillis: number, tool: string, event: string, skip: GateSkip): string =>

@@ -1,10 +1,11 @@
-import { stat, type Stats } from "node:fs"
+import { stat } from "node:fs"
 import { request } from "node:http"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import { daemonAnswerMaxBytes } from "../domain/Bounds.js"
+import { describeConnectError } from "../domain/ConnectFailure.js"
 import { DaemonProtocolError, DaemonTimeout, DaemonUnavailable, type OpenUsageError } from "../domain/errors.js"
 import { compatibleApiVersions, DaemonHealth, ReadModel, type DaemonConnection } from "../domain/OpenUsage.js"
 import { firstIssue } from "../domain/Text.js"
@@ -18,27 +19,6 @@ const maxTimerMs = 2 ** 31 - 1
 interface Answer {
   readonly status: number
   readonly body: string
-}
-
-/** Connecting to a regular file or a directory is refused just like a socket nobody listens on: say what is there. */
-const kindOfNonSocket = (found: Stats): string =>
-  found.isFile() ? "a regular file" : found.isDirectory() ? "a directory" : found.isFIFO() ? "a named pipe" : "a device file"
-
-/** `found` is what stat says is at the path, when there is something. */
-const describeConnectError = (error: NodeJS.ErrnoException, found: Stats | undefined): string => {
-  if (found !== undefined && !found.isSocket()) return `that path is ${kindOfNonSocket(found)}, not a socket`
-  switch (error.code) {
-    case "ENOENT":
-      return "ENOENT: no socket there, the daemon is not running"
-    case "ECONNREFUSED":
-      return "ECONNREFUSED: nobody is listening, the socket may be stale"
-    case "EACCES":
-      return "EACCES: permission denied on the socket"
-    case "ENOTSOCK":
-      return "ENOTSOCK: the path is not a socket"
-    default:
-      return error.code ? `${error.code}: ${error.message}` : error.message
-  }
 }
 
 /** One HTTP exchange; connect, response and body together must finish within connection.timeoutMs. */

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process"
 import { readdir, readFile, rm, symlink, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest"
@@ -82,6 +83,31 @@ describe("the hook gate, on-event", () => {
     const result = await hook(repo, ["on-event", "--tool", "claude"], await hookPayload(repo, "claude", "Stop"), daemonEnv(daemon.socketPath))
     expect(result).toMatchObject({ code: 0, stdout: "", stderr: "", fullCliRan: true })
     expect(await readFile(outside, "utf8")).toBe("untouched\n")
+  })
+
+  it("settles alone when no daemon listens (no socket, or one nobody listens on), with the very line the full CLI logs", async () => {
+    const repo = await repoForTest()
+    const scratch = await makeScratch()
+    onTestFinished(() => scratch.cleanup())
+    // A socket file left by a daemon that was killed: connecting is refused.
+    const stale = join(scratch.base, "stale.sock")
+    spawnSync(process.execPath, ["-e", `require("node:net").createServer().listen(${JSON.stringify(stale)}, () => process.kill(process.pid, "SIGKILL"))`])
+    for (const socketPath of [join(scratch.base, "missing.sock"), stale]) {
+      const payload = await hookPayload(repo, "claude", "Stop")
+      const gated = await hook(repo, ["on-event", "--tool", "claude"], payload, daemonEnv(socketPath))
+      expect(gated).toMatchObject({ code: 0, stdout: "", stderr: "", fullCliRan: false })
+      const full = await hook(repo, ["on-event", "--tool", "claude", "--verbose"], payload, daemonEnv(socketPath))
+      expect(full).toMatchObject({ code: 0, stdout: "", fullCliRan: true })
+      const [byGate, byCli] = (await eventLog(repo.dir)).slice(-2)
+      expect(byGate!.reason).toContain(socketPath.endsWith("stale.sock") ? "ECONNREFUSED" : "ENOENT")
+      expect(withoutTime(byGate!)).toEqual(withoutTime(byCli!))
+    }
+    // With trigger.onUnavailable capture the trigger memory decides: the full CLI's, and it captures.
+    await writeFile(join(repo.dir, ".handover", "config.json"), JSON.stringify({ trigger: { onUnavailable: "capture" } }))
+    await repo.write("a.txt", "changed\n")
+    const capturing = await hook(repo, ["on-event", "--tool", "claude"], await hookPayload(repo, "claude", "Stop"), daemonEnv(stale))
+    expect(capturing).toMatchObject({ code: 0, stdout: "", stderr: "", fullCliRan: true })
+    expect(await bundleIds(repo.dir)).toHaveLength(1)
   })
 
   it("hands over a garbage config and a daemon that never answers, and still exits 0 with nothing printed", async () => {

@@ -3,9 +3,12 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import fc from "fast-check"
+import type { Stats } from "node:fs"
 import { allAgents } from "../../src/domain/agents/registry.js"
 import { Claim } from "../../src/domain/Bundle.js"
 import { parseConfigFile, resolveConfig } from "../../src/domain/Config.js"
+import { describeConnectError } from "../../src/domain/ConnectFailure.js"
+import { DaemonUnavailable } from "../../src/domain/errors.js"
 import { canonicalPayload, parseHookPayload, resolveHookContext } from "../../src/domain/HookEvent.js"
 import { compatibleApiVersions, DaemonHealth, ReadModel } from "../../src/domain/OpenUsage.js"
 import { providerForTool, readQuota } from "../../src/domain/Quota.js"
@@ -30,7 +33,8 @@ import {
   gateQuotaSources,
   gateReading,
   gateReadModel,
-  gateSessionStartFormats
+  gateSessionStartFormats,
+  gateUnavailableSkip
 } from "../../src/gate/policy.js"
 
 // The hook gate is a conservative pre-filter: whenever it settles on-event on its own, the full policy (the domain
@@ -48,7 +52,20 @@ interface Hook {
   readonly health: unknown
   readonly readModel: unknown
   readonly memoryText: string | undefined
+  /** Why connecting to the daemon failed, when it did: no answer then, only the error (and what stat found there). */
+  readonly unreachable: { readonly code: string; readonly found: "nothing" | "socket" | "file" } | undefined
 }
+
+const socketPath = "/run/user/1000/openusage/telemetry.sock"
+/** DaemonUnavailable's message for an unreachable daemon, as OpenUsageLive words it. */
+const unavailableMessage = ({ code, found }: NonNullable<Hook["unreachable"]>) =>
+  new DaemonUnavailable({
+    socketPath,
+    reason: describeConnectError(
+      Object.assign(new Error(`connect ${code} ${socketPath}`), { code }),
+      found === "nothing" ? undefined : ({ isSocket: () => found === "socket", isFile: () => found === "file" } as Stats)
+    )
+  }).message
 
 /** What the full CLI does: the line it logs and whether it captures or writes the trigger memory; null: logs nothing. */
 const fullPolicy = (hook: Hook): { readonly line: string; readonly changes: boolean; readonly cwd?: string } | null => {
@@ -69,8 +86,9 @@ const fullPolicy = (hook: Hook): { readonly line: string; readonly changes: bool
   if (providerForTool(tool) === undefined) return line({ action: "skipped", reason: "no provider" })
   const health = Schema.decodeUnknownEither(DaemonHealth)(hook.health)
   const model = Schema.decodeUnknownEither(ReadModel)(hook.readModel)
-  const observation: QuotaObservation =
-    Either.isRight(health) && compatibleApiVersions.includes(health.right.api_version) && Either.isRight(model)
+  const observation: QuotaObservation = hook.unreachable !== undefined
+    ? { _tag: "Unavailable", reason: unavailableMessage(hook.unreachable) }
+    : Either.isRight(health) && compatibleApiVersions.includes(health.right.api_version) && Either.isRight(model)
       ? {
         _tag: "Reading",
         reading: readQuota({
@@ -101,6 +119,10 @@ const gate = (hook: Hook): { readonly line: string; readonly cwd?: string } | un
   })
   const eventSkip = gateEventSkip(config, call.event)
   if (eventSkip !== undefined) return done(eventSkip)
+  if (hook.unreachable !== undefined) {
+    const skip = gateUnavailableSkip(config, unavailableMessage(hook.unreachable))
+    return skip === undefined ? undefined : done(skip)
+  }
   if (!gateHealthOk(hook.health)) return undefined
   const snapshots = gateReadModel(hook.readModel)
   if (snapshots === undefined) return undefined
@@ -233,19 +255,28 @@ const hook: fc.Arbitrary<Hook> = mostly(someOf(...Object.keys(gateQuotaSources))
       configText,
       health,
       readModel: readModelFor(flagTool),
-      memoryText
+      memoryText,
+      unreachable: fc.oneof(
+        { weight: 5, arbitrary: fc.constant(undefined) },
+        fc.record({
+          code: someOf("ENOENT", "ECONNREFUSED", "EACCES", "ENOTSOCK"),
+          found: someOf<"nothing" | "socket" | "file">("nothing", "socket", "file")
+        })
+      )
     })
   )
 
 describe("the hook gate's policy", () => {
   it("skips only where the full policy skips, changes nothing, and logs the same line", () => {
-    const settled = { event: 0, below: 0, unknown: 0 }
+    const settled = { event: 0, below: 0, unknown: 0, unreachable: 0 }
     fc.assert(
       fc.property(hook, (input) => {
         const decided = gate(input)
         if (decided === undefined) return
         const { percent, reason } = JSON.parse(decided.line) as { percent?: number | null; reason: string }
-        settled[percent === undefined ? "event" : percent === null ? "unknown" : "below"]++
+        settled[
+          percent === undefined ? "event" : reason.startsWith("openusage unavailable") ? "unreachable" : percent === null ? "unknown" : "below"
+        ]++
         expect(reason).not.toBe("")
         const full = fullPolicy(input)
         expect(full).not.toBeNull()
@@ -259,6 +290,7 @@ describe("the hook gate's policy", () => {
     expect(settled.event).toBeGreaterThan(500)
     expect(settled.below).toBeGreaterThan(200)
     expect(settled.unknown).toBeGreaterThan(500)
+    expect(settled.unreachable).toBeGreaterThan(300)
   })
 
   it("settles the plain below-the-threshold case", () => {
@@ -280,7 +312,8 @@ describe("the hook gate's policy", () => {
           }
         }
       },
-      memoryText: undefined
+      memoryText: undefined,
+      unreachable: undefined
     }
     expect(JSON.parse(gate(input)!.line)).toMatchObject({
       reason: "claude at 42.3% of 5h window (usage_five_hour), below the 90% threshold",
