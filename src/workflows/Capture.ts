@@ -43,8 +43,7 @@ export const captureBundle = (root: string, config: HandoverConfig, request: Cap
       const store = yield* Store
       const createdAt = new Date(yield* Clock.currentTimeMillis).toISOString()
       const id = makeBundleId(createdAt, yield* randomSuffix)
-      const repo = yield* git.repoState(root)
-      const staged = yield* store.stageBundle(root, id)
+      const [repo, staged] = yield* Effect.all([git.repoState(root), store.stageBundle(root, id)], { concurrency: 2 })
       // The apply check's index needs only HEAD: it is read while git writes the patch (and stopped, before the
       // staging directory goes, if the capture fails).
       const applyCheck = yield* Effect.forkScoped(git.prepareApplyCheck(root, repo.head, staged.scratchDir))
