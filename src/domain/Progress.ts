@@ -71,7 +71,7 @@ export const makePatchFileCounter = () => {
       countIn(Buffer.concat([tail, bytes.subarray(0, fileHeader.length - 1)]))
       countIn(bytes)
       const joined = bytes.length >= fileHeader.length - 1 ? bytes : Buffer.concat([tail, bytes])
-      tail = Buffer.from(joined.subarray(joined.length - (fileHeader.length - 1)))
+      tail = Buffer.from(joined.subarray(Math.max(0, joined.length - (fileHeader.length - 1))))
       return files
     }
   }

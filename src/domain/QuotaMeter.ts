@@ -39,8 +39,6 @@ export interface MeterInput {
 /** Cells of the bar at its widest, and at its narrowest. */
 const widestBar = 30
 const narrowestBar = 10
-/** What a row takes besides its bar and labels: indents, gaps, the percent and the reset time. */
-const rowOverhead = 2 + 2 + 2 + 2 + 6 + 2 + "resets in 23h 59m".length
 /** A bar this close below the threshold shows yellow: the handover is near. */
 const nearPoints = 15
 
@@ -69,16 +67,21 @@ export const renderQuotaMeter = (input: MeterInput): ReadonlyArray<string> => {
       window
     }))
   )
-  const toolWidth = Math.max(0, ...rows.map((row) => row.tool.length))
-  const labelWidth = Math.max(0, ...rows.map((row) => row.label.length))
-  const barWidth = Math.max(narrowestBar, Math.min(widestBar, input.columns - rowOverhead - toolWidth - labelWidth))
   const resets = rows.map((row) => {
     const resetsAt = row.window.resetsAt === null ? Number.NaN : Date.parse(row.window.resetsAt)
     return Number.isNaN(resetsAt) ? "" : `resets ${resetIn(resetsAt, input.nowMillis)}`
   })
-  const resetsWidth = Math.max(0, ...resets.map((text) => text.length))
+  const widest = (texts: ReadonlyArray<string>) => Math.max(0, ...texts.map((text) => text.length))
+  const toolWidth = widest(rows.map((row) => row.tool))
+  const labelWidth = widest(rows.map((row) => row.label))
+  const percentWidth = widest(rows.map((row) => formatPercent(row.window.percent)))
+  const resetsWidth = widest(resets)
+  const tailWidth = widest(rows.map((row) => `${row.metric}${row.limited ? "  LIMITED" : ""}`))
+  // Five gaps of two and the indent; one column stays free so that no row wraps.
+  const besideBar = 2 + toolWidth + labelWidth + percentWidth + resetsWidth + tailWidth + 5 * 2 + 1
+  const barWidth = Math.max(narrowestBar, Math.min(widestBar, input.columns - besideBar))
   return rows.map((row, index) => {
-    const percent = formatPercent(row.window.percent).padStart(6)
+    const percent = formatPercent(row.window.percent).padStart(percentWidth)
     return [
       `  ${style.bold(row.tool.padEnd(toolWidth))}`,
       row.label.padEnd(labelWidth),

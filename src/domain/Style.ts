@@ -75,10 +75,3 @@ export const paintState = (style: Style, state: BundleState, text: string = stat
       return style.yellow(text)
   }
 }
-
-/** Our SGR sequences, for measuring what a styled line takes on screen. */
-const sgrSequence = /\x1b\[[0-9;]*m/g
-
-/** Pads a possibly styled text to `width` columns as shown (its SGR sequences take none). */
-export const padStyled = (text: string, width: number): string =>
-  text + " ".repeat(Math.max(0, width - text.replace(sgrSequence, "").length))
