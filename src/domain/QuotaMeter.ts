@@ -83,7 +83,7 @@ export const renderQuotaMeter = (input: MeterInput): ReadonlyArray<string> => {
   return rows.map((row, index) => {
     const percent = formatPercent(row.window.percent).padStart(percentWidth)
     return [
-      `  ${style.bold(row.tool.padEnd(toolWidth))}`,
+      `  ${style.bold(row.tool)}${" ".repeat(toolWidth - row.tool.length)}`,
       row.label.padEnd(labelWidth),
       meterBar(row.window.percent, input.thresholdPercent, barWidth, style),
       row.window.percent >= input.thresholdPercent ? style.red(percent) : percent,
