@@ -37,60 +37,68 @@ const describeMemory = (memory: TriggerMemory): string => {
 
 /**
  * Daemon health and each configured tool's quota, as on-event would read them now (`report`, what --json prints), and
- * every window of each tool's quota for the meter.
+ * every window of each tool's quota, for the meter.
  */
 const probeDaemon = (config: HandoverConfig) =>
   // Guidance-only adapters have no quota to ask about.
-  Effect.map(observeQuota(config, config.adapters.filter((id) => agentById(id)?.quota !== null)), (observed) => ({
-    report: {
-      socketPath: observed.connection.socketPath,
-      health: observed.health === null
-        ? null
-        : { daemonVersion: observed.health.daemon_version ?? null, apiVersion: observed.health.api_version },
-      tools: observed.observations.map(([tool, observation]) => ({
+  Effect.map(observeQuota(config, config.adapters.filter((id) => agentById(id)?.quota !== null)), (observed) => {
+    const tools = observed.observations.map(([tool, observation]) => ({
+      report: {
         tool,
         observation,
         description: observation._tag === "Unavailable" ? `${tool}: ${observation.reason}` : describeReading(observation.reading)
-      }))
-    },
-    meter: observed.observations.map(([tool, observation]): MeterTool => ({
-      tool,
-      windows: observed.model === null
-        ? []
-        : readQuotaWindows({
+      },
+      meter: {
+        tool,
+        windows: observed.model === null ? [] : readQuotaWindows({
           tool,
           model: observed.model,
           nowMillis: observed.nowMillis,
           maxStalenessMinutes: config.openusage.maxStalenessMinutes
         }),
-      limited: observation._tag === "Reading" && observation.reading._tag === "Known" && observation.reading.limited
-    })),
-    nowMillis: observed.nowMillis
-  }))
+        limited: observation._tag === "Reading" && observation.reading._tag === "Known" && observation.reading.limited
+      } satisfies MeterTool
+    }))
+    return {
+      report: {
+        socketPath: observed.connection.socketPath,
+        health: observed.health === null
+          ? null
+          : { daemonVersion: observed.health.daemon_version ?? null, apiVersion: observed.health.api_version },
+        tools: tools.map((entry) => entry.report)
+      },
+      tools,
+      nowMillis: observed.nowMillis
+    }
+  })
+
+type Probe = Effect.Effect.Success<ReturnType<typeof probeDaemon>>
 
 /**
- * The daemon's lines: on a terminal a bar per tool and window (a tool with none known keeps its line of text),
+ * The daemon's lines: on a terminal a bar per tool and window (a tool with no window known keeps its line of text),
  * piped the readings as text.
  */
-const probeLines = (probe: Effect.Effect.Success<ReturnType<typeof probeDaemon>>, config: HandoverConfig, stdout: DisplayStream) => {
+const probeLines = (probe: Probe, config: HandoverConfig, stdout: DisplayStream): ReadonlyArray<string> => {
   const { style } = stdout
-  const { health, socketPath, tools } = probe.report
+  const { health, socketPath } = probe.report
   const daemon = health === null
     ? style.red("unavailable")
     : style.green(`ok (daemon ${printableLine(health.daemonVersion ?? "?")}, api ${printableLine(health.apiVersion || "(none)")})`)
-  const text = (description: string) => `  ${printableLine(description)}`
-  return [
-    `Daemon: ${printableLine(socketPath)} — ${daemon}`,
-    ...(stdout.isTTY
-      ? renderQuotaMeter({
-        tools: probe.meter.filter((tool) => tool.windows.length > 0),
+  const asText = (entry: Probe["tools"][number]) => `  ${printableLine(entry.report.description)}`
+  const measured = probe.tools.filter((entry) => entry.meter.windows.length > 0)
+  const readings = stdout.isTTY
+    ? [
+      ...renderQuotaMeter({
+        tools: measured.map((entry) => entry.meter),
         thresholdPercent: config.trigger.thresholdPercent,
         nowMillis: probe.nowMillis,
         columns: stdout.columns,
         style
-      }).concat(tools.filter((_, index) => probe.meter[index]!.windows.length === 0).map((tool) => text(tool.description)))
-      : tools.map((tool) => text(tool.description)))
-  ]
+      }),
+      ...probe.tools.filter((entry) => !measured.includes(entry)).map(asText)
+    ]
+    : probe.tools.map(asText)
+  return [`Daemon: ${printableLine(socketPath)} — ${daemon}`, ...readings]
 }
 
 export const statusCommand = Command.make("status", options, (args) =>
