@@ -14,7 +14,7 @@ import {
 import { hookStdinLimits } from "../domain/Bounds.js"
 import { type HookPayload, parseHookPayload } from "../domain/HookEvent.js"
 import { storeLayout } from "../domain/StoreLayout.js"
-import { ProgressLive } from "../layers/ProgressLive.js"
+import { Display } from "../services/Display.js"
 import { Git } from "../services/Git.js"
 import { Stdio } from "../services/Stdio.js"
 import { Store } from "../services/Store.js"
@@ -80,12 +80,9 @@ export const adapterOptions = {
 
 export const printJson = (value: unknown) => Console.log(JSON.stringify(value, null, 2))
 
-/**
- * Shows the progress of `work` on stderr when it is a terminal, erased when the work ends. Commands ask for it for
- * people only (never with --json, whose readers are programs); hooks never do.
- */
+/** Shows the progress `work` reports, for people (see Display.showProgress): never with --json, never in a hook. */
 export const withProgress = <A, E, R>(work: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  Effect.provide(work, ProgressLive)
+  Effect.flatMap(Display, (display) => display.showProgress(work))
 
 /** Hook payloads are small; a stuck or huge stdin must not hold the agent. */
 

@@ -10,27 +10,29 @@ import {
   redrawDue,
   showsProgress
 } from "../domain/Progress.js"
-import { Display } from "../services/Display.js"
+import type { DisplayStream } from "../services/Display.js"
 import { Progress } from "../services/Progress.js"
 
 const patchStep = "writing the patch"
 
 export interface ProgressTerminal {
-  /** Writes to the terminal's stderr. */
+  /** What stderr is. */
+  readonly stderr: DisplayStream
+  /** Writes to stderr. */
   readonly write: (text: string) => void
   readonly env: Readonly<Record<string, string | undefined>>
 }
 
 /**
- * Progress on stderr while the work it is provided to runs, when stderr is a terminal (Display, showsProgress);
- * silent otherwise. A new step is drawn at once, the patch's count at most every progressIntervalMillis. The line is
+ * Progress on stderr while the work it is provided to runs, when stderr is a terminal (see showsProgress); silent
+ * otherwise. A new step is drawn at once, the patch's count at most every progressIntervalMillis. The line is
  * erased when that work ends, whichever way, so the command's own output starts clean.
  */
 export const makeProgressLive = (terminal: ProgressTerminal) =>
   Layer.scoped(
     Progress,
     Effect.gen(function*() {
-      const { stderr } = yield* Display
+      const { stderr } = terminal
       if (!showsProgress({ isTTY: stderr.isTTY, env: terminal.env })) return Progress.defaultValue()
       let state: ProgressState | null = null
       let drawn: ProgressState | null = null
@@ -65,4 +67,3 @@ export const makeProgressLive = (terminal: ProgressTerminal) =>
     })
   )
 
-export const ProgressLive = makeProgressLive({ write: (text) => process.stderr.write(text), env: process.env })

@@ -3,8 +3,8 @@ import * as Effect from "effect/Effect"
 
 /**
  * Where long work reports how far it got; what shows (if anything) is the layer's business. Every method is cheap,
- * never fails and never waits. Without a layer progress is silent: hooks, --json and tests show none, and a command
- * asks for the terminal's (ProgressLive) around the work that may take seconds.
+ * never fails and never waits. Without a layer progress is silent (hooks, --json, tests); a command asks for the
+ * terminal's around the work that may take seconds (Display.showProgress, which provides ProgressLive).
  */
 export class Progress extends Context.Reference<Progress>()("handover/Progress", {
   defaultValue: (): {

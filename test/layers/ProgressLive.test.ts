@@ -4,7 +4,6 @@ import * as TestClock from "effect/TestClock"
 import { progressIntervalMillis } from "../../src/domain/Progress.js"
 import { plainStyle } from "../../src/domain/Style.js"
 import { makeProgressLive } from "../../src/layers/ProgressLive.js"
-import { Display } from "../../src/services/Display.js"
 import { Progress } from "../../src/services/Progress.js"
 
 // The terminal's progress under TestClock: what it writes, and when, without waiting for real time.
@@ -16,12 +15,8 @@ const pipe = { isTTY: false, columns: 80, style: plainStyle }
 const shown = <E>(work: Effect.Effect<void, E>, options: { readonly isTTY?: boolean; readonly env?: Record<string, string> } = {}) =>
   Effect.gen(function*() {
     const written: Array<string> = []
-    const layer = makeProgressLive({ write: (text) => written.push(text), env: options.env ?? {} })
-    yield* work.pipe(
-      Effect.provide(layer),
-      Effect.provideService(Display, { stdout: pipe, stderr: options.isTTY === false ? pipe : stderrTerminal }),
-      Effect.ignore
-    )
+    const stderr = options.isTTY === false ? pipe : stderrTerminal
+    yield* work.pipe(Effect.provide(makeProgressLive({ stderr, write: (text) => written.push(text), env: options.env ?? {} })), Effect.ignore)
     return written
   })
 
