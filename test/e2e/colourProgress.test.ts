@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest"
 import { hostile, terminalControl } from "../helpers/bundles.js"
-import { claudeSnapshot, codexSnapshot, readModelOf, startFakeDaemon } from "../helpers/fakeDaemon.js"
+import { claudeSnapshot, codexSnapshot, missingSocketPath, readModelOf, startFakeDaemon } from "../helpers/fakeDaemon.js"
 import { bundleIds, daemonEnv, disposeInitTemplate, repoForTest } from "../helpers/hooks.js"
 import { assertCliBuilt, cliPath, type Repo, run } from "../helpers/repo.js"
 import { capture, expectSuccess } from "../helpers/store.js"
@@ -145,6 +145,14 @@ describe.skipIf(!hasScript)("the quota meter of status --probe", () => {
       expect.stringMatching(/^claude 92% of 5h window/),
       expect.stringMatching(/^codex 30% of 5h window/)
     ])
+  })
+
+  it("keeps a line of text for each tool when the daemon cannot be asked", async () => {
+    const repo = await repoForTest()
+    const result = await inTerminal(repo, ["status", "--probe"], { env: daemonEnv(missingSocketPath()) })
+    expect(result.code).toBe(0)
+    expect(result.shown).toMatch(/Daemon: .* — \x1b\[31munavailable\x1b\[39m\n {2}claude: .+\n {2}codex: .+\n$/)
+    expect(result.shown).not.toContain("│")
   })
 })
 
