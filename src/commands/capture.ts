@@ -7,7 +7,7 @@ import { InputInvalid } from "../domain/errors.js"
 import { Store } from "../services/Store.js"
 import { Workspace } from "../services/Workspace.js"
 import { captureBundle, captureWarnings } from "../workflows/Capture.js"
-import { jsonOption, loadConfig, printJson, repoRoot, setOption, targetOption } from "./common.js"
+import { jsonOption, loadConfig, printJson, repoRoot, setOption, targetOption, withProgress } from "./common.js"
 import { readInput } from "./input.js"
 
 const options = {
@@ -40,17 +40,18 @@ export const captureCommand = Command.make("capture", options, (args) =>
       ? yield* readInput(args.summaryFile.value, workspace.cwd)
       : Option.getOrElse(args.summary, () => "")
     const store = yield* Store
+    const capture = captureBundle(root, config, {
+      title: args.title.trim(),
+      summary,
+      nextSteps: args.nextSteps.map((step) => step.trim()).filter((step) => step !== ""),
+      trigger: { kind: "manual" },
+      source: { tool: Option.getOrNull(args.source) },
+      target: Option.match(args.target, { onNone: () => ({}), onSome: (tool) => ({ tool }) })
+    })
     const { applyDetail, bundle, pruneProblem } = yield* store.withLock(
       root,
       "capture",
-      captureBundle(root, config, {
-        title: args.title.trim(),
-        summary,
-        nextSteps: args.nextSteps.map((step) => step.trim()).filter((step) => step !== ""),
-        trigger: { kind: "manual" },
-        source: { tool: Option.getOrNull(args.source) },
-        target: Option.match(args.target, { onNone: () => ({}), onSome: (tool) => ({ tool }) })
-      })
+      args.json ? capture : withProgress(capture)
     )
     for (const warning of captureWarnings(bundle, applyDetail, pruneProblem)) yield* Console.error(warning)
     if (args.json) return yield* printJson(bundle)

@@ -14,6 +14,7 @@ import {
 import { hookStdinLimits } from "../domain/Bounds.js"
 import { type HookPayload, parseHookPayload } from "../domain/HookEvent.js"
 import { storeLayout } from "../domain/StoreLayout.js"
+import { Display } from "../services/Display.js"
 import { Git } from "../services/Git.js"
 import { Stdio } from "../services/Stdio.js"
 import { Store } from "../services/Store.js"
@@ -78,6 +79,10 @@ export const adapterOptions = {
 }
 
 export const printJson = (value: unknown) => Console.log(JSON.stringify(value, null, 2))
+
+/** Shows the progress `work` reports, for people (see Display.showProgress): never with --json, never in a hook. */
+export const withProgress = <A, E, R>(work: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.flatMap(Display, (display) => display.showProgress(work))
 
 /** Hook payloads are small; a stuck or huge stdin must not hold the agent. */
 

@@ -7,7 +7,9 @@ import * as Option from "effect/Option"
 import { patchMismatch } from "../domain/PatchApply.js"
 import { storeLayout } from "../domain/StoreLayout.js"
 import { renderSummary } from "../domain/Summary.js"
+import { paintState } from "../domain/Style.js"
 import { printableLine } from "../domain/Text.js"
+import { Display } from "../services/Display.js"
 import { Stdio } from "../services/Stdio.js"
 import { Store } from "../services/Store.js"
 import { readLifecycle } from "../workflows/Lifecycle.js"
@@ -35,9 +37,13 @@ export const inspectCommand = Command.make("inspect", options, (args) =>
     const status = (yield* readLifecycle(root, config)).states.find((entry) => entry.bundle.id === bundle.id)
     const lifecycle = { state: status?.state ?? null, reason: status?.reason ?? null }
     if (args.json) return yield* printJson({ ...bundle, patchIntact: intact, ...lifecycle })
+    const { style } = (yield* Display).stdout
     yield* Console.log(renderSummary(bundle))
-    if (status !== undefined) yield* Console.log(printableLine(`State: ${status.state} (${status.reason})`))
+    // The reason quotes bundle.json (the claimant): escaped before the state's style joins it.
+    if (status !== undefined) yield* Console.log(`State: ${paintState(style, status.state)} (${printableLine(status.reason)})`)
     yield* Console.log(
-      `Patch: ${patchPath} (${bundle.patch.bytes} bytes, sha256 ${intact ? "verified" : "DOES NOT MATCH bundle.json: do not apply it"})`
+      `Patch: ${printableLine(patchPath)} (${bundle.patch.bytes} bytes, sha256 ${
+        intact ? style.green("verified") : style.red("DOES NOT MATCH bundle.json: do not apply it")
+      })`
     )
   })).pipe(Command.withDescription("show a bundle (default: current) and its state as text, --json, or its raw --patch"))

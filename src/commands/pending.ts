@@ -5,7 +5,9 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { describeTrigger } from "../domain/Summary.js"
 import { storeLayout } from "../domain/StoreLayout.js"
+import { paintState } from "../domain/Style.js"
 import { printableLine } from "../domain/Text.js"
+import { Display } from "../services/Display.js"
 import { claimBundle, pendingBundle } from "../workflows/Pickup.js"
 import { jsonOption, loadConfig, printJson, repoRoot, setOption, targetOption } from "./common.js"
 
@@ -26,12 +28,17 @@ export const pendingCommand = Command.make("pending", options, (args) =>
       Effect.tapErrorTag("NothingPending", () => args.json ? printJson({ pending: false }) : Effect.void)
     )
     if (args.json) return yield* printJson({ pending: true, claimed: bundle.claim !== null, bundle })
+    const { style } = (yield* Display).stdout
+    const heading = paintState(style, args.claim ? "claimed" : "pending", args.claim ? "Claimed" : "Pending")
+    // The bundle's words come from bundle.json: escaped to one line each before the heading's style joins them.
     yield* Console.log(
       [
-        `${args.claim ? "Claimed" : "Pending"}: ${bundle.id} — ${bundle.title}`,
-        `  ${bundle.createdAt}, ${describeTrigger(bundle)}`,
-        `  summary: ${storeLayout(root).bundle(bundle.id)}/summary.md`,
-        ...(args.claim ? [] : ["  resume with: handover pickup"])
-      ].map(printableLine).join("\n")
+        `${heading}: ${printableLine(`${bundle.id} — ${bundle.title}`)}`,
+        ...[
+          `  ${bundle.createdAt}, ${describeTrigger(bundle)}`,
+          `  summary: ${storeLayout(root).bundle(bundle.id)}/summary.md`,
+          ...(args.claim ? [] : ["  resume with: handover pickup"])
+        ].map(printableLine)
+      ].join("\n")
     )
   })).pipe(Command.withDescription("say whether a handover is waiting here (exit 0) or not (exit 3)"))

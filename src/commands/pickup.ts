@@ -13,7 +13,7 @@ import { printableLine } from "../domain/Text.js"
 import { applyBundlePatch, planBundleApply } from "../workflows/Apply.js"
 import { freshnessNotes } from "../workflows/Freshness.js"
 import { chosenBundle, claimBundle, type ClaimRequest } from "../workflows/Pickup.js"
-import { loadConfig, repoRoot, setOption, targetOption } from "./common.js"
+import { loadConfig, repoRoot, setOption, targetOption, withProgress } from "./common.js"
 
 const options = {
   id: Args.text({ name: "ID" }).pipe(
@@ -55,11 +55,11 @@ export const pickupCommand = Command.make("pickup", options, (args) =>
     // Everything is checked before anything is written: a patch that is not the captured one, or that would not
     // apply, leaves the working tree, the index and the store as they were (the bundle stays unclaimed).
     const bundle = yield* chosenBundle(root, config, request)
-    const plan = yield* planBundleApply(root, bundle, mode)
+    const plan = yield* planBundleApply(root, bundle, mode).pipe(withProgress)
     const picked = yield* claimUnlessApplying(root, config, request, bundle)
     // Said before applying: HEAD or the branch having moved is why a merge may be needed.
     yield* tell(yield* freshnessNotes(root, picked))
-    const conflicted = plan._tag === "Apply" ? (yield* applyBundlePatch(root, picked, mode)).conflicted : []
+    const conflicted = plan._tag === "Apply" ? (yield* applyBundlePatch(root, picked, mode).pipe(withProgress)).conflicted : []
     yield* Console.log(renderSummary(picked))
     if (conflicted.length > 0) return yield* new PatchConflicts({ paths: conflicted })
     yield* tell([appliedLine(plan, picked, mode)])

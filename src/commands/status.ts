@@ -5,10 +5,13 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { agentById } from "../domain/agents/registry.js"
 import type { HandoverConfig } from "../domain/Config.js"
-import { describeReading } from "../domain/Quota.js"
+import { describeReading, readQuotaWindows } from "../domain/Quota.js"
+import { type MeterTool, renderQuotaMeter } from "../domain/QuotaMeter.js"
 import { storeLayout } from "../domain/StoreLayout.js"
+import { paintState } from "../domain/Style.js"
 import { printableLine } from "../domain/Text.js"
 import type { TriggerMemory } from "../domain/Trigger.js"
+import { Display, type DisplayStream } from "../services/Display.js"
 import { Store } from "../services/Store.js"
 import { readLifecycle } from "../workflows/Lifecycle.js"
 import { readTriggerMemory } from "../workflows/OnEvent.js"
@@ -32,18 +35,71 @@ const describeMemory = (memory: TriggerMemory): string => {
   ).join("; ")
 }
 
-/** Daemon health and each configured tool's quota, as on-event would read them now. */
+/**
+ * Daemon health and each configured tool's quota, as on-event would read them now (`report`, what --json prints), and
+ * every window of each tool's quota, for the meter.
+ */
 const probeDaemon = (config: HandoverConfig) =>
   // Guidance-only adapters have no quota to ask about.
-  Effect.map(observeQuota(config, config.adapters.filter((id) => agentById(id)?.quota !== null)), ({ connection, health, observations }) => ({
-    socketPath: connection.socketPath,
-    health: health === null ? null : { daemonVersion: health.daemon_version ?? null, apiVersion: health.api_version },
-    tools: observations.map(([tool, observation]) => ({
-      tool,
-      observation,
-      description: observation._tag === "Unavailable" ? `${tool}: ${observation.reason}` : describeReading(observation.reading)
+  Effect.map(observeQuota(config, config.adapters.filter((id) => agentById(id)?.quota !== null)), (observed) => {
+    const tools = observed.observations.map(([tool, observation]) => ({
+      report: {
+        tool,
+        observation,
+        description: observation._tag === "Unavailable" ? `${tool}: ${observation.reason}` : describeReading(observation.reading)
+      },
+      meter: {
+        tool,
+        windows: observed.model === null ? [] : readQuotaWindows({
+          tool,
+          model: observed.model,
+          nowMillis: observed.nowMillis,
+          maxStalenessMinutes: config.openusage.maxStalenessMinutes
+        }),
+        limited: observation._tag === "Reading" && observation.reading._tag === "Known" && observation.reading.limited
+      } satisfies MeterTool
     }))
-  }))
+    return {
+      report: {
+        socketPath: observed.connection.socketPath,
+        health: observed.health === null
+          ? null
+          : { daemonVersion: observed.health.daemon_version ?? null, apiVersion: observed.health.api_version },
+        tools: tools.map((entry) => entry.report)
+      },
+      tools,
+      nowMillis: observed.nowMillis
+    }
+  })
+
+type Probe = Effect.Effect.Success<ReturnType<typeof probeDaemon>>
+
+/**
+ * The daemon's lines: on a terminal a bar per tool and window (a tool with no window known keeps its line of text),
+ * piped the readings as text.
+ */
+const probeLines = (probe: Probe, config: HandoverConfig, stdout: DisplayStream): ReadonlyArray<string> => {
+  const { style } = stdout
+  const { health, socketPath } = probe.report
+  const daemon = health === null
+    ? style.red("unavailable")
+    : style.green(`ok (daemon ${printableLine(health.daemonVersion ?? "?")}, api ${printableLine(health.apiVersion || "(none)")})`)
+  const asText = (entry: Probe["tools"][number]) => `  ${printableLine(entry.report.description)}`
+  const measured = probe.tools.filter((entry) => entry.meter.windows.length > 0)
+  const readings = stdout.isTTY
+    ? [
+      ...renderQuotaMeter({
+        tools: measured.map((entry) => entry.meter),
+        thresholdPercent: config.trigger.thresholdPercent,
+        nowMillis: probe.nowMillis,
+        columns: stdout.columns,
+        style
+      }),
+      ...probe.tools.filter((entry) => !measured.includes(entry)).map(asText)
+    ]
+    : probe.tools.map(asText)
+  return [`Daemon: ${printableLine(socketPath)} — ${daemon}`, ...readings]
+}
 
 export const statusCommand = Command.make("status", options, (args) =>
   Effect.gen(function*() {
@@ -63,6 +119,8 @@ export const statusCommand = Command.make("status", options, (args) =>
       })
     )
     const probe = args.probe ? yield* probeDaemon(config) : null
+    const { stdout } = yield* Display
+    const { style } = stdout
     const report = {
       root,
       store: layout.home,
@@ -80,28 +138,27 @@ export const statusCommand = Command.make("status", options, (args) =>
       })),
       corrupt,
       trigger: yield* readTriggerMemory(root),
-      ...(probe === null ? {} : { probe })
+      ...(probe === null ? {} : { probe: probe.report })
     }
     if (args.json) return yield* printJson(report)
-    // Titles, claimants and the daemon's words come from bundle.json files and the daemon: one escaped line each.
+    // Paths, titles, claimants and the daemon's words come from the file system, bundle.json files and the daemon:
+    // each is escaped to one line before our styles wrap it.
+    const line = printableLine
     yield* Console.log([
-      `Repository: ${root}`,
-      `Store: ${layout.home} (${initialised ? "initialised" : "not initialised: run handover init"})`,
-      `Config: ${sources.join(" ← ")}`,
-      `Current: ${current ?? "none"}`,
-      `Pending: ${pending.id === null ? `none (${pending.reason})` : `${pending.id} — ${pending.title}`}`,
+      `Repository: ${line(root)}`,
+      `Store: ${line(layout.home)} (${initialised ? "initialised" : style.yellow("not initialised: run handover init")})`,
+      `Config: ${line(sources.join(" ← "))}`,
+      `Current: ${line(current ?? "none")}`,
+      `Pending: ${
+        pending.id === null ? (pending.reason === null ? "none" : `none (${line(pending.reason)})`) : `${paintState(style, "pending", line(pending.id))} — ${line(pending.title ?? "")}`
+      }`,
       `Bundles: ${lifecycle.states.length}`,
       ...lifecycle.states.slice(0, 10).flatMap(({ bundle, reason, state }) => [
-        `  ${bundle.id}  ${state.padEnd(10)}  ${bundle.title}`,
-        `      ${reason}`
+        `  ${line(bundle.id)}  ${paintState(style, state)}${" ".repeat(Math.max(0, 10 - state.length))}  ${line(bundle.title)}`,
+        `      ${style.dim(line(reason))}`
       ]),
-      ...corrupt.map((message) => `  corrupt: ${message}`),
-      `Trigger memory: ${describeMemory(report.trigger)}`,
-      ...(probe === null ? [] : [
-        `Daemon: ${probe.socketPath} — ${
-          probe.health === null ? "unavailable" : `ok (daemon ${probe.health.daemonVersion ?? "?"}, api ${probe.health.apiVersion || "(none)"})`
-        }`,
-        ...probe.tools.map((tool) => `  ${tool.description}`)
-      ])
-    ].map(printableLine).join("\n"))
+      ...corrupt.map((message) => `  ${style.red("corrupt:")} ${line(message)}`),
+      `Trigger memory: ${line(describeMemory(report.trigger))}`,
+      ...(probe === null ? [] : probeLines(probe, config, stdout))
+    ].join("\n"))
   })).pipe(Command.withDescription("show the store, the config sources, and each bundle's state (pending, claimed, superseded, expired) and why"))

@@ -1,6 +1,6 @@
 import { agentById, agentByProvider } from "./agents/registry.js"
 import { metricPercent } from "./MetricPercent.js"
-import type { ReadModel, UsageMetric, UsageSnapshot } from "./OpenUsage.js"
+import type { ReadModel, UsageSnapshot } from "./OpenUsage.js"
 
 // Quota normalisation: from the daemon's read model to one reading per tool (see the protocol reference).
 
@@ -73,12 +73,22 @@ const unusableStatuses: ReadonlyArray<string> = ["UNKNOWN", "ERROR", "AUTH_REQUI
 const resetOf = (snapshot: UsageSnapshot, key: string): string | null =>
   snapshot.resets?.[key] ?? snapshot.resets?.[`${key}_reset`] ?? null
 
-const readSnapshot = (
-  tool: string,
+/** One quota metric of a snapshot: a window of the tool's quota and how much of it is used. */
+export interface QuotaWindow {
+  readonly metric: string
+  /** The daemon's label of the window ("5h", "7d"), when it gives one. */
+  readonly window: string | null
+  /** Used percent, 0..100; 0 once the window has reset. */
+  readonly percent: number
+  readonly resetsAt: string | null
+}
+
+/** The quota windows of a snapshot, in metric key order, or why the snapshot cannot be used. */
+const snapshotWindows = (
   snapshot: UsageSnapshot,
   nowMillis: number,
   maxStalenessMinutes: number
-): KnownQuota | Unusable => {
+): ReadonlyArray<QuotaWindow> | Unusable => {
   const hydrated = snapshot.attributes?.["telemetry_root"] !== undefined
   if (snapshot.status === "UNKNOWN" && !hydrated) return unusable(Informativeness.WarmUp, "warm-up placeholder")
   if (unusableStatuses.includes(snapshot.status)) {
@@ -96,7 +106,7 @@ const readSnapshot = (
     return unusable(Informativeness.Stale, `snapshot is ${Math.floor(ageMinutes)} min old`)
   }
 
-  let binding: { key: string; percent: number; metric: UsageMetric; resetsAt: string | null } | undefined
+  const windows: Array<QuotaWindow> = []
   for (const key of Object.keys(snapshot.metrics).sort()) {
     if (!isQuotaMetric(snapshot.provider_id, key)) continue
     const metric = snapshot.metrics[key]!
@@ -106,19 +116,30 @@ const readSnapshot = (
     const resetMillis = resetsAt === null ? Number.NaN : Date.parse(resetsAt)
     // A window that has already reset no longer holds the usage the snapshot measured before it.
     const percent = resetMillis <= nowMillis ? 0 : measured
-    // Keys are visited in order, so on a tie the alphabetically first metric stays binding.
-    if (binding === undefined || percent > binding.percent) binding = { key, percent, metric, resetsAt }
+    windows.push({ metric: key, window: metric.window ?? null, percent, resetsAt })
   }
-  if (binding === undefined) return unusable(Informativeness.NoQuotaMetrics, "no quota metrics")
+  if (windows.length === 0) return unusable(Informativeness.NoQuotaMetrics, "no quota metrics")
+  return windows
+}
 
+const readSnapshot = (
+  tool: string,
+  snapshot: UsageSnapshot,
+  nowMillis: number,
+  maxStalenessMinutes: number
+): KnownQuota | Unusable => {
+  const windows = snapshotWindows(snapshot, nowMillis, maxStalenessMinutes)
+  if ("_tag" in windows) return windows
+  // Windows are in key order, so on a tie the alphabetically first metric stays binding.
+  const binding = windows.reduce((worst, window) => (window.percent > worst.percent ? window : worst))
   return {
     _tag: "Known",
     tool,
     provider: snapshot.provider_id,
     accountId: snapshot.account_id,
     percent: binding.percent,
-    metric: binding.key,
-    window: binding.metric.window ?? null,
+    metric: binding.metric,
+    window: binding.window,
     resetsAt: binding.resetsAt,
     limited: snapshot.status === "LIMITED",
     status: snapshot.status
@@ -134,16 +155,20 @@ const worse = (a: KnownQuota, b: KnownQuota): KnownQuota => {
   return a.accountId <= b.accountId ? a : b
 }
 
+/** The snapshots of a provider, ordered by account id (then key) so that every reading is deterministic. */
+const providerSnapshots = (provider: string, model: ReadModel): ReadonlyArray<UsageSnapshot> =>
+  Object.entries(model.snapshots)
+    .filter(([, snapshot]) => snapshot.provider_id === provider)
+    .sort(([keyA, a], [keyB, b]) => compareStrings(a.account_id, b.account_id) || compareStrings(keyA, keyB))
+    .map(([, snapshot]) => snapshot)
+
 /** The quota of a tool as the daemon reports it; the worst account of its provider counts. */
 export const readQuota = (input: ReadQuotaInput): QuotaReading => {
   const { tool, model, nowMillis, maxStalenessMinutes } = input
   const provider = providerForTool(tool)
   if (provider === undefined) return { _tag: "Unknown", tool, provider: null, reason: `unknown tool ${tool}` }
 
-  const snapshots = Object.entries(model.snapshots)
-    .filter(([, snapshot]) => snapshot.provider_id === provider)
-    .sort(([keyA, a], [keyB, b]) => compareStrings(a.account_id, b.account_id) || compareStrings(keyA, keyB))
-    .map(([, snapshot]) => snapshot)
+  const snapshots = providerSnapshots(provider, model)
   if (snapshots.length === 0) return { _tag: "Unknown", tool, provider, reason: `no snapshot for ${provider}` }
 
   let known: KnownQuota | undefined
@@ -157,7 +182,27 @@ export const readQuota = (input: ReadQuotaInput): QuotaReading => {
   return { _tag: "Unknown", tool, provider, reason: mostInformative!.reason }
 }
 
-const formatPercent = (percent: number): string => `${Math.round(percent * 10) / 10}%`
+/**
+ * Every quota window of a tool that readQuota would read (usable snapshots only), in metric key order; with several
+ * accounts, each window's worst. Empty when nothing is known.
+ */
+export const readQuotaWindows = (input: ReadQuotaInput): ReadonlyArray<QuotaWindow> => {
+  const provider = providerForTool(input.tool)
+  if (provider === undefined) return []
+  const worst = new Map<string, QuotaWindow>()
+  for (const snapshot of providerSnapshots(provider, input.model)) {
+    const windows = snapshotWindows(snapshot, input.nowMillis, input.maxStalenessMinutes)
+    if ("_tag" in windows) continue
+    for (const window of windows) {
+      const seen = worst.get(window.metric)
+      if (seen === undefined || window.percent > seen.percent) worst.set(window.metric, window)
+    }
+  }
+  return [...worst.values()].sort((a, b) => compareStrings(a.metric, b.metric))
+}
+
+/** 92%, 42.5%. */
+export const formatPercent = (percent: number): string => `${Math.round(percent * 10) / 10}%`
 
 /** One line for people, e.g. "claude 92% of 5h window (usage_five_hour), resets 2026-11-25T18:00:00Z". */
 export const describeReading = (reading: QuotaReading): string => {

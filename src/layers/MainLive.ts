@@ -3,6 +3,7 @@ import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as NodePath from "@effect/platform-node/NodePath"
 import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
 import * as Layer from "effect/Layer"
+import { DisplayLive } from "./DisplayLive.js"
 import { GitLive } from "./GitLive.js"
 import { LauncherLive } from "./LauncherLive.js"
 import { MachineLive } from "./MachineLive.js"
@@ -20,6 +21,7 @@ const PlatformLive = Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTe
 // SurfacesLive costs nothing at start-up: it loads its JSON editor on first use.
 /** `preread`: the stdin the hook gate already read, when it handed the command over. */
 export const makeMainLive = (preread?: StdinText) => Layer.mergeAll(
+  DisplayLive,
   GitLive,
   LauncherLive,
   StoreLive,

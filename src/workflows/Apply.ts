@@ -5,6 +5,7 @@ import { PatchDoesNotApply, PatchMismatch } from "../domain/errors.js"
 import { type ApplyMode, type ApplyPlan, needsThreeWayCheck, patchMismatch, planApply } from "../domain/PatchApply.js"
 import { storeLayout } from "../domain/StoreLayout.js"
 import { Git } from "../services/Git.js"
+import { Progress } from "../services/Progress.js"
 import { Store } from "../services/Store.js"
 
 /** A plan that writes, or says there is nothing to write; a refusal is an error instead. */
@@ -21,11 +22,14 @@ export const planBundleApply = (root: string, bundle: Bundle, mode: ApplyMode) =
   Effect.gen(function*() {
     const store = yield* Store
     const git = yield* Git
+    const progress = yield* Progress
     const path = patchPath(root, bundle)
+    yield* progress.step("verifying the patch")
     const onDisk = Option.getOrUndefined(yield* store.hashPatch(root, bundle.id))
     const mismatch = patchMismatch(bundle, onDisk)
     if (mismatch !== undefined) return yield* new PatchMismatch({ path, reason: mismatch })
     if (onDisk?.bytes === 0) return { _tag: "NothingToApply" } satisfies ApplyDecision
+    yield* progress.step("checking the patch applies")
     const [reverse, forward] = yield* Effect.all([
       git.checkApply(root, path, { reverse: true, index: false, threeWay: false }),
       // --3way writes the index too, so it needs what --index needs.
@@ -43,4 +47,7 @@ export const planBundleApply = (root: string, bundle: Bundle, mode: ApplyMode) =
 
 /** Applies the bundle's patch as planned; returns the files a --3way merge left with conflict markers. */
 export const applyBundlePatch = (root: string, bundle: Bundle, mode: ApplyMode) =>
-  Effect.flatMap(Git, (git) => git.applyPatch(root, patchPath(root, bundle), mode))
+  Effect.gen(function*() {
+    yield* (yield* Progress).step("applying the patch")
+    return yield* (yield* Git).applyPatch(root, patchPath(root, bundle), mode)
+  })

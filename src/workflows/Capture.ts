@@ -13,6 +13,7 @@ import { submoduleNotes } from "../domain/Submodules.js"
 import { renderSummary } from "../domain/Summary.js"
 import { printableLine } from "../domain/Text.js"
 import { Git } from "../services/Git.js"
+import { Progress } from "../services/Progress.js"
 import { Store } from "../services/Store.js"
 import { readLifecycle, withPublished } from "./Lifecycle.js"
 import { pendingIn } from "./Pickup.js"
@@ -41,6 +42,8 @@ export const captureBundle = (root: string, config: HandoverConfig, request: Cap
     Effect.gen(function*() {
       const git = yield* Git
       const store = yield* Store
+      const progress = yield* Progress
+      yield* progress.step("reading the working tree")
       const createdAt = new Date(yield* Clock.currentTimeMillis).toISOString()
       const id = makeBundleId(createdAt, yield* randomSuffix)
       const [repo, staged] = yield* Effect.all([git.repoState(root), store.stageBundle(root, id)], { concurrency: 2 })
@@ -63,9 +66,10 @@ export const captureBundle = (root: string, config: HandoverConfig, request: Cap
           streamed += chunk.length
           if (streamed > limit) return Effect.fail(new PatchTooLarge({ limit }))
           scanner?.push(chunk)
-          return Effect.void
+          return progress.patchWritten(chunk)
         }))
       const written = patch.written
+      yield* progress.step("checking the patch applies")
       const patchApplies = yield* Fiber.join(applyCheck)
       const check = written.bytes === 0 ? { applies: true, detail: "" } : yield* patchApplies(staged.patchPath)
 

@@ -36,6 +36,9 @@ export const observeQuota = (config: HandoverConfig, tools: ReadonlyArray<string
     return {
       connection,
       health: answer._tag === "Right" ? answer.right.health : null,
+      /** The daemon's read model, for a closer look than the observations (the quota meter); null when unavailable. */
+      model: answer._tag === "Right" ? answer.right.model : null,
+      nowMillis,
       observations: tools.map((tool): readonly [string, QuotaObservation] => [
         tool,
         answer._tag === "Left"

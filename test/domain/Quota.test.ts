@@ -7,6 +7,7 @@ import {
   metricPercent,
   providerForTool,
   readQuota,
+  readQuotaWindows,
   type QuotaReading
 } from "../../src/domain/Quota.js"
 import { claudeSnapshot, codexSnapshot, readModelOf, warmupSnapshot } from "../helpers/fakeDaemon.js"
@@ -285,4 +286,42 @@ describe("readQuota", () => {
         reason: "no snapshot for codex"
       })
     }))
+})
+
+describe("readQuotaWindows (the quota meter's rows)", () => {
+  const windows = (tool: string, ...snapshots: ReadonlyArray<UsageSnapshot>) =>
+    readQuotaWindows({ tool, model: readModelOf(...snapshots), nowMillis, maxStalenessMinutes: 15 })
+
+  it("lists every quota window of the tool in metric order, a reset one at 0%, never other % metrics", () => {
+    const snapshot = claudeSnapshot({
+      fiveHour: 97,
+      sevenDay: 30,
+      sevenDaySonnet: 41,
+      fiveHourResetsAt: anHourAgo,
+      sevenDayResetsAt: inOneHour,
+      timestamp: fresh,
+      extraMetrics: { cache_hit_ratio: { used: 100, unit: "%" } }
+    })
+    expect(windows("claude", snapshot)).toEqual([
+      { metric: "usage_five_hour", window: "5h", percent: 0, resetsAt: anHourAgo },
+      { metric: "usage_seven_day", window: "7d", percent: 30, resetsAt: inOneHour },
+      { metric: "usage_seven_day_sonnet", window: "7d", percent: 41, resetsAt: inOneHour }
+    ])
+  })
+
+  it("takes each window's worst over the accounts, and skips snapshots readQuota cannot use", () => {
+    const rows = windows(
+      "codex",
+      codexSnapshot({ accountId: "codex-a", primary: 95, secondary: 10, timestamp: fresh }),
+      codexSnapshot({ accountId: "codex-b", primary: 60, secondary: 70, timestamp: fresh }),
+      codexSnapshot({ accountId: "codex-old", primary: 100, secondary: 100, timestamp: anHourAgo }),
+      warmupSnapshot("codex", "codex-warm")
+    )
+    expect(rows.map((row) => [row.metric, row.percent])).toEqual([["rate_limit_primary", 95], ["rate_limit_secondary", 70]])
+  })
+
+  it("is empty when nothing is known: no snapshot, or an unknown tool", () => {
+    expect(windows("claude", codexSnapshot({ timestamp: fresh }))).toEqual([])
+    expect(windows("nobody", claudeSnapshot({ timestamp: fresh }))).toEqual([])
+  })
 })

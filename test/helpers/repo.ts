@@ -22,13 +22,14 @@ export const assertCliBuilt = (): void => {
 
 /**
  * The environment for git and the CLI: the caller's, minus anything that would point git or handover elsewhere
- * (GIT_DIR from a hook, HANDOVER_* settings), plus a fixed identity and a private HOME so that neither the machine's
+ * (GIT_DIR from a hook, HANDOVER_* settings) or colour its output (NO_COLOR, FORCE_COLOR: tests set them), plus a fixed identity and a private HOME so that neither the machine's
  * nor the user's git config leaks in. CI has no global git identity; these make commits work anyway.
  */
 export const isolatedEnv = (home: string, extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv => {
   const env: NodeJS.ProcessEnv = {}
   for (const [key, value] of Object.entries(process.env)) {
     if (key.startsWith("GIT_") || key.startsWith("HANDOVER_") || key.startsWith("XDG_")) continue
+    if (key === "NO_COLOR" || key === "FORCE_COLOR") continue
     env[key] = value
   }
   return {
