@@ -4,6 +4,7 @@ import * as NodePath from "@effect/platform-node/NodePath"
 import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
 import * as Layer from "effect/Layer"
 import { GitLive } from "./GitLive.js"
+import { HostProbeLive } from "./HostProbeLive.js"
 import { LauncherLive } from "./LauncherLive.js"
 import { MachineLive } from "./MachineLive.js"
 import { OpenUsageLive } from "./OpenUsageLive.js"
@@ -27,5 +28,6 @@ export const makeMainLive = (preread?: StdinText) => Layer.mergeAll(
   OpenUsageLive,
   makeStdioLive(preread),
   MachineLive.pipe(Layer.provide(WorkspaceLive)),
+  HostProbeLive.pipe(Layer.provide(WorkspaceLive)),
   WorkspaceLive
 ).pipe(Layer.provideMerge(PlatformLive))

@@ -36,6 +36,8 @@ export const observeQuota = (config: HandoverConfig, tools: ReadonlyArray<string
     return {
       connection,
       health: answer._tag === "Right" ? answer.right.health : null,
+      /** Why the daemon could not be asked; null when it answered. */
+      failure: answer._tag === "Left" ? answer.left : null,
       observations: tools.map((tool): readonly [string, QuotaObservation] => [
         tool,
         answer._tag === "Left"
