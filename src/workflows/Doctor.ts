@@ -38,8 +38,9 @@ import { observeQuota } from "./Quota.js"
 
 /** How long `--version` may take, for git and for each handover a hook runs. */
 const versionTimeoutMs = 5_000
-/** At most this many entries of each store directory (and of each bundle directory) are looked at. */
+/** At most this many entries of each store directory, and of each bundle directory (a bundle holds four files), are looked at. */
 const maxStoreEntries = 500
+const maxBundleEntries = 20
 /** Hook configs, plugins and ~/.codex/config.toml are small; bigger ones are not read. */
 const maxConfigBytes = 1024 * 1024
 
@@ -52,8 +53,8 @@ const storeFacts = (root: string) =>
     const layout = storeLayout(root)
     const home = yield* probe.lstat(layout.home)
     const configExists = (yield* probe.lstat(layout.config))._tag !== "Missing"
-    const entriesOf = (dir: string) =>
-      Effect.flatMap(probe.list(dir, maxStoreEntries), (names) =>
+    const entriesOf = (dir: string, max = maxStoreEntries) =>
+      Effect.flatMap(probe.list(dir, max), (names) =>
         Effect.forEach(names, (name) => Effect.map(probe.lstat(`${dir}/${name}`), (facts) => ({ path: `${dir}/${name}`, facts }))))
     const privateDirs = home._tag === "Present" && home.type === "Directory"
       ? yield* Effect.forEach([layout.bundles, layout.state, layout.rendered], (path) =>
@@ -64,7 +65,7 @@ const storeFacts = (root: string) =>
           const nested = path === layout.bundles
             ? yield* Effect.forEach(
               inside.filter((entry) => entry.facts._tag === "Present" && entry.facts.type === "Directory"),
-              (entry) => entriesOf(entry.path)
+              (entry) => entriesOf(entry.path, maxBundleEntries)
             )
             : []
           return { path, facts, inside: [...inside, ...nested.flat()] }
@@ -77,6 +78,15 @@ const storeFacts = (root: string) =>
 const insideRepository = (root: string, path: string) =>
   Effect.map(Effect.flatMap(HostProbe, (probe) => probe.realPath(path)), (real) =>
     Option.match(real, { onNone: () => false, onSome: (resolved) => resolved === root || resolved.startsWith(`${root}/`) }))
+
+const baseName = (path: string) => path.slice(path.lastIndexOf("/") + 1)
+
+/** `[handover]` or `[node, handover]`, by their file names (handover's bin, or its dist/handover.js). */
+const looksLikeHandover = (argv: ReadonlyArray<string>): boolean => {
+  const script = argv.at(-1) ?? ""
+  const interpreters = argv.slice(0, -1)
+  return /^handover(\.[cm]?js)?$/.test(baseName(script)) && interpreters.every((path) => /^node(js)?[0-9.]*$/.test(baseName(path)))
+}
 
 /**
  * Follows the ways a hook tries to start handover, in its order: the first that the hook would take is run with
@@ -112,6 +122,10 @@ const resolveLaunch = (root: string, file: string, candidates: ReadonlyArray<Lau
         }
       }
       const runs = argv.map(shellQuote).join(" ")
+      // The file may have come with the repository: doctor runs only what is named like node and handover, outside it.
+      if (!looksLikeHandover(argv)) {
+        return { _tag: "Broken", file, runs, reason: "that is not node and handover, so doctor does not run it" } satisfies HookState
+      }
       const inside = yield* Effect.forEach(argv, (path) => insideRepository(root, path))
       if (inside.some(Boolean)) return { _tag: "Works", file, runs, version: null } satisfies HookState
       const answer = yield* probe.firstLineOf([...argv, "--version"], versionTimeoutMs)

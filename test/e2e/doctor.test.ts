@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process"
 import { existsSync } from "node:fs"
 import { chmod, cp, lstat, readdir, readFile, realpath, rm, writeFile } from "node:fs/promises"
 import { delimiter, dirname, join } from "node:path"
+import { hookCommand } from "../../src/domain/agents/hooks.js"
 import { beforeAll, describe, expect, it, onTestFinished } from "vitest"
 import { claudeSnapshot, codexSnapshot, missingSocketPath, readModelOf, startFakeDaemon } from "../helpers/fakeDaemon.js"
 import { assertCliBuilt, cliPath, makeRepo, makeScratch, type Repo, run, type RunResult, writeFileIn } from "../helpers/repo.js"
@@ -182,6 +183,29 @@ describe("handover doctor", () => {
     const after = await broken.doctor()
     expect(after.stdout).toMatch(/^ok {3}hooks:claude: /m)
     expect(after.stdout).toMatch(/^FAIL hooks:codex: /m)
+  })
+
+  it("never runs a program a hook file names unless it is node and handover, outside the repository", async () => {
+    const { doctor, repo, root } = await setUp()
+    const canary = join(repo.base, "ran")
+    const evil = `#!/bin/sh\necho ran > ${canary}\necho 9.9.9\n`
+    await writeFileIn(repo.base, "tools/evil", evil, 0o755)
+    await writeFileIn(root, "node_modules/.bin/handover.js", evil, 0o755)
+    const hooksNaming = (handoverPath: string) => JSON.stringify({
+      hooks: Object.fromEntries(["SessionStart", "UserPromptSubmit", "Stop"].map((event) => [event, [{
+        hooks: [{ type: "command", command: hookCommand(handoverPath, event === "SessionStart" ? ["session-start", "--format", "claude"] : ["on-event", "--tool", "claude"]) }]
+      }]]))
+    })
+
+    await writeFile(join(root, ".claude", "settings.local.json"), hooksNaming(join(repo.base, "tools", "evil")))
+    const outside = await doctor()
+    expect(outside.code).toBe(1)
+    expect(outside.stdout).toMatch(/^FAIL hooks:claude: .* runs .*tools\/evil, which fails: that is not node and handover, so doctor does not run it$/m)
+
+    await writeFile(join(root, ".claude", "settings.local.json"), hooksNaming(join(root, "node_modules", ".bin", "handover.js")))
+    const inside = await doctor()
+    expect(inside.stdout).toMatch(/^ok {3}hooks:claude: .* runs .*node_modules\/\.bin\/handover\.js \(inside the repository: not run\)$/m)
+    expect(existsSync(canary)).toBe(false)
   })
 
   it("store directories readable by others: the path and the chmod that fixes it", async () => {
