@@ -312,6 +312,18 @@ export const pluginCandidates = (source: string): ReadonlyArray<LaunchCandidate>
   return candidates.length === 0 ? undefined : candidates
 }
 
+const baseName = (path: string) => path.slice(path.lastIndexOf("/") + 1)
+
+/**
+ * Whether argv is `[handover]` or `[node, handover]` by their file names (handover's bin, or its dist/handover.js): a
+ * hook file may have come with the repository, and doctor runs nothing else it names.
+ */
+export const namesNodeAndHandover = (argv: ReadonlyArray<string>): boolean => {
+  const script = argv.at(-1) ?? ""
+  const interpreters = argv.slice(0, -1)
+  return /^handover(\.[cm]?js)?$/.test(baseName(script)) && interpreters.every((path) => /^node(js)?[0-9.]*$/.test(baseName(path)))
+}
+
 /** What the workflow found of an installed adapter's hooks. */
 export type HookState =
   | { readonly _tag: "Unreadable"; readonly file: string; readonly reason: string }

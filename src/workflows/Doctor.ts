@@ -16,6 +16,7 @@ import {
   type HookState,
   hooksCheck,
   type LaunchCandidate,
+  namesNodeAndHandover,
   nodeCheck,
   pluginCandidates,
   quotaCheck,
@@ -79,15 +80,6 @@ const insideRepository = (root: string, path: string) =>
   Effect.map(Effect.flatMap(HostProbe, (probe) => probe.realPath(path)), (real) =>
     Option.match(real, { onNone: () => false, onSome: (resolved) => resolved === root || resolved.startsWith(`${root}/`) }))
 
-const baseName = (path: string) => path.slice(path.lastIndexOf("/") + 1)
-
-/** `[handover]` or `[node, handover]`, by their file names (handover's bin, or its dist/handover.js). */
-const looksLikeHandover = (argv: ReadonlyArray<string>): boolean => {
-  const script = argv.at(-1) ?? ""
-  const interpreters = argv.slice(0, -1)
-  return /^handover(\.[cm]?js)?$/.test(baseName(script)) && interpreters.every((path) => /^node(js)?[0-9.]*$/.test(baseName(path)))
-}
-
 /**
  * Follows the ways a hook tries to start handover, in its order: the first that the hook would take is run with
  * --version, unless it lies inside the repository (a repository's own files are never run by doctor).
@@ -123,7 +115,7 @@ const resolveLaunch = (root: string, file: string, candidates: ReadonlyArray<Lau
       }
       const runs = argv.map(shellQuote).join(" ")
       // The file may have come with the repository: doctor runs only what is named like node and handover, outside it.
-      if (!looksLikeHandover(argv)) {
+      if (!namesNodeAndHandover(argv)) {
         return { _tag: "Broken", file, runs, reason: "that is not node and handover, so doctor does not run it" } satisfies HookState
       }
       const inside = yield* Effect.forEach(argv, (path) => insideRepository(root, path))

@@ -11,6 +11,7 @@ import {
   doctorExitCode,
   handoverHookCommands,
   minimumNodeMajor,
+  namesNodeAndHandover,
   nodeCheck,
   parseHookCommand,
   type PathFacts,
@@ -50,6 +51,15 @@ describe("doctor's checks", () => {
     })
     expect(parseHookCommand("handover on-event --tool claude")).toBeUndefined()
     expect(parseHookCommand("h=/x; rm -rf ~; [ -x \"$h\" ] || h=$(command -v handover) && [ -x \"$h\" ] || exit 0; exec \"$h\" on-event")).toBeUndefined()
+  })
+
+  it("runs only node and handover, by their names", () => {
+    expect(namesNodeAndHandover(["/usr/bin/node", "/usr/lib/node_modules/handover/dist/handover.js"])).toBe(true)
+    expect(namesNodeAndHandover(["/home/me/.nvm/versions/node/v22.1.0/bin/node", "/x/handover.js"])).toBe(true)
+    expect(namesNodeAndHandover(["/usr/local/bin/handover"])).toBe(true)
+    expect(namesNodeAndHandover(["/bin/sh", "/x/handover.js"])).toBe(false)
+    expect(namesNodeAndHandover(["/usr/bin/curl"])).toBe(false)
+    expect(namesNodeAndHandover(["/x/handover.js.evil"])).toBe(false)
   })
 
   it("finds handover's hooks per event in a settings file, and names the events that have none", () => {
