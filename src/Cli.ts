@@ -11,6 +11,7 @@ import * as Ref from "effect/Ref"
 import { adaptersCommand } from "./commands/adapters.js"
 import { captureCommand } from "./commands/capture.js"
 import { disableCommand } from "./commands/disable.js"
+import { doctorCommand } from "./commands/doctor.js"
 import { enableCommand } from "./commands/enable.js"
 import { initCommand } from "./commands/init.js"
 import { installCommand } from "./commands/install.js"
@@ -39,6 +40,7 @@ const handover = Command.make("handover").pipe(
     installCommand,
     disableCommand,
     adaptersCommand,
+    doctorCommand,
     captureCommand,
     onEventCommand,
     sessionStartCommand,

@@ -5,6 +5,7 @@ import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
 import * as Layer from "effect/Layer"
 import { DisplayLive } from "./DisplayLive.js"
 import { GitLive } from "./GitLive.js"
+import { HostProbeLive } from "./HostProbeLive.js"
 import { LauncherLive } from "./LauncherLive.js"
 import { MachineLive } from "./MachineLive.js"
 import { OpenUsageLive } from "./OpenUsageLive.js"
@@ -29,5 +30,6 @@ export const makeMainLive = (preread?: StdinText) => Layer.mergeAll(
   OpenUsageLive,
   makeStdioLive(preread),
   MachineLive.pipe(Layer.provide(WorkspaceLive)),
+  HostProbeLive.pipe(Layer.provide(WorkspaceLive)),
   WorkspaceLive
 ).pipe(Layer.provideMerge(PlatformLive))

@@ -39,6 +39,8 @@ export const observeQuota = (config: HandoverConfig, tools: ReadonlyArray<string
       /** The daemon's read model, for a closer look than the observations (the quota meter); null when unavailable. */
       model: answer._tag === "Right" ? answer.right.model : null,
       nowMillis,
+      /** Why the daemon could not be asked; null when it answered. */
+      failure: answer._tag === "Left" ? answer.left : null,
       observations: tools.map((tool): readonly [string, QuotaObservation] => [
         tool,
         answer._tag === "Left"

@@ -152,7 +152,13 @@ const cloneAttack = async (attack: Attack): Promise<Clone> => {
 }
 
 /** Every command a user or an agent runs, in the order they would. */
-const commands: ReadonlyArray<{ readonly args: ReadonlyArray<string>; readonly hook?: "on-event" | "session-start"; readonly writes?: boolean }> = [
+const commands: ReadonlyArray<{
+  readonly args: ReadonlyArray<string>
+  readonly hook?: "on-event" | "session-start"
+  readonly writes?: boolean
+  /** Reports what it finds on stdout and exits 1 for a finding, with nothing on stderr (doctor). */
+  readonly findings?: true
+}> = [
   { args: ["init"], writes: true },
   { args: ["capture", "--title", "mine", "--set", "bundles.keep=1"], writes: true },
   { args: ["on-event", "--tool", "claude", "--set", "bundles.keep=1"], hook: "on-event" },
@@ -168,7 +174,9 @@ const commands: ReadonlyArray<{ readonly args: ReadonlyArray<string>; readonly h
   { args: ["inspect", "20261125T090000Z-cccc", "--patch"] },
   { args: ["status"] },
   { args: ["status", "--json"] },
-  { args: ["print-config"] }
+  { args: ["print-config"] },
+  { args: ["doctor"], findings: true },
+  { args: ["doctor", "--json"], findings: true }
 ]
 
 /** One clear line on failure (or warnings and success), never a stack trace; hooks silent and successful. */
@@ -183,7 +191,11 @@ const expectContained = (result: RunResult, command: (typeof commands)[number]) 
     return
   }
   expect([0, 1, 3], label).toContain(result.code)
-  if (result.code !== 0) {
+  if (command.findings === true) {
+    expect(result.stderr, label).toBe("")
+    // Whatever the store holds, what doctor quotes reaches the terminal escaped.
+    if (!command.args.includes("--json")) expect(result.stdout, label).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/)
+  } else if (result.code !== 0) {
     const lines = result.stderr.split("\n").filter((line) => line.trim() !== "")
     expect(lines, label).toHaveLength(1)
     expect(lines[0], label).toMatch(/^handover: /)

@@ -93,6 +93,16 @@ export interface SurfaceOptions {
   readonly shared: boolean
 }
 
+/** How a tool that runs a repository's hooks only in projects its user trusts records that trust. */
+export interface ProjectTrust {
+  /** The user config file that records it (HOME and the environment say where). */
+  readonly configFile: (home: string, env: Readonly<Record<string, string | undefined>>) => string
+  /** What that file says of the repository at `root`; undefined when it says nothing (the tool then asks). */
+  readonly trustOf: (configText: string, root: string) => "trusted" | "untrusted" | undefined
+  /** What the user does to trust the repository. */
+  readonly howToTrust: (root: string) => string
+}
+
 export interface Agent {
   /** The name used on the command line (`--tool`, `--target`, `--format`, `adapters`). */
   readonly id: string
@@ -109,6 +119,8 @@ export interface Agent {
   readonly surfaces: (options: SurfaceOptions) => ReadonlyArray<Surface>
   /** What the user must still do before the tool runs the hooks, said after install. */
   readonly afterInstall?: string
+  /** Where the tool loads a repository's hooks only once the project is trusted. */
+  readonly projectTrust?: ProjectTrust
 }
 
 /** The argv that starts the agent on an initial prompt, or null when it cannot take one. */

@@ -318,6 +318,41 @@ const transcript: TranscriptReader = {
   digest
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Project trust: Codex loads a project's .codex/ (hooks.json included) only for a project its user trusts, recorded in
+// $CODEX_HOME/config.toml (~/.codex/config.toml) as `[projects."<root>"]` with `trust_level = "trusted"`.
+
+/** A TOML key as written in a table header: a basic string (JSON's escapes, near enough), a literal one, or bare. */
+const tomlKey = (raw: string): string | undefined => {
+  if (raw.startsWith('"')) {
+    try {
+      return JSON.parse(raw) as string
+    } catch {
+      return undefined
+    }
+  }
+  return raw.startsWith("'") ? raw.slice(1, -1) : raw
+}
+
+const projectHeader = /^\s*\[\s*projects\s*\.\s*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)\s*\]\s*(?:#.*)?$/
+const anyHeader = /^\s*\[/
+const trustLevel = /^\s*trust_level\s*=\s*["']([a-z_]+)["']\s*(?:#.*)?$/
+
+/** The trust_level of the `[projects."<root>"]` table, when the file has one in the form Codex writes. */
+export const codexTrustOf = (configText: string, root: string): "trusted" | "untrusted" | undefined => {
+  let inProject = false
+  for (const line of configText.split(/\r?\n/)) {
+    const header = projectHeader.exec(line)
+    if (header !== null) inProject = tomlKey(header[1]!) === root
+    else if (anyHeader.test(line)) inProject = false
+    else if (inProject) {
+      const level = trustLevel.exec(line)
+      if (level !== null) return level[1] === "trusted" ? "trusted" : "untrusted"
+    }
+  }
+  return undefined
+}
+
 export const codex: Agent = {
   id: "codex",
   displayName: "Codex CLI",
@@ -327,5 +362,10 @@ export const codex: Agent = {
   transcript,
   launch: { program: "codex", promptFlags: [] },
   surfaces: (options) => [commandHooks(codex.id, hooks, options)],
-  afterInstall: "Codex runs project hooks only once you trust them: start codex here, open /hooks and trust the handover hooks"
+  afterInstall: "Codex runs project hooks only once you trust them: start codex here, open /hooks and trust the handover hooks",
+  projectTrust: {
+    configFile: (home, env) => `${env.CODEX_HOME || `${home}/.codex`}/config.toml`,
+    trustOf: codexTrustOf,
+    howToTrust: (root) => `start codex in ${root} and trust the folder when it asks (then trust the handover hooks in /hooks)`
+  }
 }
