@@ -56,7 +56,7 @@ const isFlagToken = (arg: string) => arg.startsWith("-") && arg !== "-"
 export const checkArguments = (command: CommandSpec, args: ReadonlyArray<string>): CommandLineDecision => {
   const usage = usageLine(command)
   const byName = new Map(command.flags.map((flag) => [flag.name, flag]))
-  const isKnownFlag = (arg: string) => byName.has(splitFlag(arg).name) || helpFlags.includes(arg)
+  const isKnownFlag = (arg: string) => byName.has(splitFlag(arg).name)
   const seen = new Set<FlagSpec>()
   const positionals: Array<string> = []
   let problem: CommandLineDecision | undefined
@@ -96,7 +96,7 @@ export const checkArguments = (command: CommandSpec, args: ReadonlyArray<string>
     const next = args[index + 1]
     const value = inline ?? (next === undefined || isKnownFlag(next) ? undefined : next)
     if (inline === undefined && value !== undefined) index++ // its value, whatever it looks like
-    if (value === undefined || value === "") {
+    if (value === undefined || inline === "") {
       problem ??= usageError(`${said} needs a value (${valueText(flag)})`, usage)
     } else if (flag.choices !== null && !flag.choices.includes(value)) {
       problem ??= usageError(`${said} takes ${flag.choices.join("|")}, not '${value}'`, usage)
@@ -113,6 +113,12 @@ export const checkArguments = (command: CommandSpec, args: ReadonlyArray<string>
     const extra = positionals[room]!
     const what = isFlagToken(extra) ? `'${extra}' after --` : `'${extra}'`
     return usageError(`unexpected argument ${what} for ${command.name}`, usage)
+  }
+  const outside = command.args.findIndex((arg, index) =>
+    arg.choices !== null && positionals[index] !== undefined && !arg.choices.includes(positionals[index]!)
+  )
+  if (outside >= 0) {
+    return usageError(`${command.name} takes ${command.args[outside]!.choices!.join("|")}, not '${positionals[outside]}'`, usage)
   }
   const absent = command.args.slice(positionals.length).find((arg) => arg.required)
   if (absent !== undefined) return usageError(`${command.name} needs ${absent.name}`, usage)
@@ -132,8 +138,8 @@ export const decideCommandLine = (
   }
   if (name === "help") {
     const [topic, ...extra] = args
-    if (topic === undefined || helpFlags.includes(topic)) return { _tag: "Overview" }
-    const command = commands.find((command) => command.name === topic)
+    if (topic === undefined) return { _tag: "Overview" }
+    const command = commands.find((command) => command.name === (helpFlags.includes(topic) ? "help" : topic))
     if (command === undefined) return unknownCommand(topic, commands)
     if (extra.length > 0) return usageError(`unexpected argument '${extra[0]}' for help`, `${programName} help [COMMAND]`)
     return { _tag: "CommandHelp", command }

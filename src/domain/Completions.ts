@@ -135,7 +135,7 @@ const zshAction = (completion: Completion): string => {
 
 /** One _arguments spec: `--title=[one line naming the task]:TEXT: `; `*` when repeatable. */
 const zshFlag = (flag: CommandSpec["flags"][number], completion: Completion | undefined): string => {
-  const description = flag.description.replace(/[\\[\]:]/g, (char) => `\\${char}`)
+  const description = flag.description.replace(/[\\[\]]/g, (char) => `\\${char}`)
   const head = `${flag.repeatable ? "*" : ""}${flag.name}${completion === undefined ? "" : "="}[${description}]`
   return singleQuoted(completion === undefined ? head : `${head}:${flag.value ?? "value"}:${zshAction(completion)}`)
 }
@@ -173,7 +173,7 @@ const zsh = (context: CompletionContext): string => {
         ...(command.trailing !== null
           ? [singleQuoted("*:: :_normal")]
           : command.args.map((arg) =>
-            singleQuoted(`${arg.repeatable ? "*" : ""}:${arg.name}:${zshAction(completionOf(arg, context))}`)
+            singleQuoted(`${arg.repeatable ? "*" : ""}${arg.required ? ":" : "::"}${arg.name}:${zshAction(completionOf(arg, context))}`)
           ))
       ]
       return `    ${command.name}) _arguments -s ${specs.join(" ")} ;;`

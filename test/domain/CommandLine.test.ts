@@ -68,7 +68,8 @@ describe("checkArguments", () => {
     { name: "a value that looks like a flag of no command", args: ["--title", "--not-a-flag"] },
     { name: "a value that merely starts with a dash", args: ["--summary", "-1 point", "--title", "- T"] },
     { name: "a repeatable flag given twice", args: ["--title", "T", "--set", "a=1", "--set", "b=2"] },
-    { name: "a choice among its values", args: ["--title", "T", "--format", "claude"] }
+    { name: "a choice among its values", args: ["--title", "T", "--format", "claude"] },
+    { name: "an empty value given as its own word", args: ["--title", "", "--summary", ""] }
   ])("$name → runs", ({ args }) => {
     expect(problem(capture, args)).toBe("Run")
   })
@@ -104,10 +105,26 @@ describe("checkArguments", () => {
     expect(problem(inspect, ["a", "--", "-b"])[0]).toBe("handover: unexpected argument '-b' after -- for inspect")
   })
 
+  it("a positional argument outside its choices is a usage error", () => {
+    const completions: CommandSpec = {
+      ...inspect,
+      name: "completions",
+      flags: [],
+      args: [{ name: "SHELL", choices: ["bash", "zsh"], required: false, repeatable: false, description: "" }]
+    }
+    expect(problem(completions, ["tcsh"])).toEqual([
+      "handover: completions takes bash|zsh, not 'tcsh'",
+      "usage: handover completions [bash|zsh]"
+    ])
+    expect(problem(completions, ["zsh"])).toBe("Run")
+  })
+
   it("--help or -h anywhere asks for the command's help, even after a mistake", () => {
-    for (const args of [["--help"], ["-h"], ["--bogus", "--help"], ["--title", "-h"]]) {
+    for (const args of [["--help"], ["-h"], ["--bogus", "--help"], ["--title", "T", "-h"]]) {
       expect(checkArguments(capture, args)).toEqual({ _tag: "CommandHelp", command: capture })
     }
+    // A flag's value, whatever it looks like, as git commit -m --help takes it.
+    expect(checkArguments(capture, ["--title", "--help"])._tag).toBe("Run")
   })
 
   it("typed text reaches the terminal escaped", () => {
