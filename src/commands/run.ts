@@ -36,7 +36,7 @@ const options = {
   ),
   set: setOption,
   // Declared only to answer a command given without `--` with a clear usage error instead of @effect/cli's own.
-  misplaced: Args.text({ name: "CMD" }).pipe(Args.repeated, Args.withDescription("after --: the command and its arguments"))
+  misplaced: Args.text({ name: "CMD" }).pipe(Args.repeated, Args.withDescription("the command to start and its own arguments, which handover never reads"))
 }
 
 /** What is wrong and the usage line, as for every usage error (exit 2). */

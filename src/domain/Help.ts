@@ -10,10 +10,17 @@ import {
 
 // Help as plain text: no escape codes on any stream (colour rules belong to src/domain/Style.ts; help uses none).
 
-/** Two columns: the terms padded to the widest, each description on the same line. */
+/** A term longer than this gets its description on the next line, so that one long choice list does not push all. */
+const widestTerm = 24
+
+/** Two columns: the terms padded to the widest (up to widestTerm), each description beside its term or below it. */
 const table = (rows: ReadonlyArray<readonly [string, string]>): Array<string> => {
-  const width = Math.max(...rows.map(([term]) => term.length))
-  return rows.map(([term, description]) => `  ${term.padEnd(width)}  ${description}`.trimEnd())
+  const width = Math.max(...rows.map(([term]) => term.length).filter((length) => length <= widestTerm))
+  return rows.flatMap(([term, description]) =>
+    term.length <= widestTerm
+      ? [`  ${term.padEnd(width)}  ${description}`.trimEnd()]
+      : [`  ${term}`, `  ${" ".repeat(width)}  ${description}`]
+  )
 }
 
 const flagDescription = (description: string, notes: ReadonlyArray<string>): string =>
@@ -21,12 +28,14 @@ const flagDescription = (description: string, notes: ReadonlyArray<string>): str
 
 /** `handover help CMD` and `handover CMD --help`: usage, what it does, its arguments and flags, one example. */
 export const renderCommandHelp = (command: CommandSpec): string => {
-  const args = command.trailing !== null ? [] : command.args.map((arg) =>
-    [
-      arg.choices !== null ? arg.choices.join("|") : arg.name,
-      flagDescription(arg.description, arg.repeatable ? ["repeatable"] : [])
-    ] as const
-  )
+  const args = command.trailing !== null
+    ? [[command.trailing, command.args.map((arg) => arg.description).join(" ")] as const]
+    : command.args.map((arg) =>
+      [
+        arg.choices !== null ? arg.choices.join("|") : arg.name,
+        flagDescription(arg.description, arg.repeatable ? ["repeatable"] : [])
+      ] as const
+    )
   const flags = command.flags.map((flag) => {
     const value = valueText(flag)
     const notes = [
