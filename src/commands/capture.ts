@@ -9,19 +9,22 @@ import { Workspace } from "../services/Workspace.js"
 import { captureBundle, captureWarnings } from "../workflows/Capture.js"
 import { jsonOption, loadConfig, printJson, repoRoot, setOption, targetOption, withProgress } from "./common.js"
 import { readInput } from "./input.js"
+import { ValueName } from "../domain/CommandSpec.js"
 
 const options = {
-  title: Options.text("title").pipe(Options.withDescription("one line naming the task")),
-  summary: Options.text("summary").pipe(Options.optional, Options.withDescription("what was going on")),
+  title: Options.text("title").pipe(Options.withPseudoName(ValueName.text), Options.withDescription("one line naming the task")),
+  summary: Options.text("summary").pipe(Options.withPseudoName(ValueName.text), Options.optional, Options.withDescription("what was going on")),
   summaryFile: Options.text("summary-file").pipe(
+    Options.withPseudoName(ValueName.file),
     Options.optional,
     Options.withDescription("read the summary from a file, or - for standard input")
   ),
   nextSteps: Options.text("next-step").pipe(
+    Options.withPseudoName(ValueName.text),
     Options.repeated,
     Options.withDescription("a next step for whoever resumes (repeat for several)")
   ),
-  source: Options.text("source").pipe(Options.optional, Options.withDescription("the tool the work comes from")),
+  source: Options.text("source").pipe(Options.withPseudoName(ValueName.tool), Options.optional, Options.withDescription("the tool the work comes from")),
   target: targetOption,
   json: jsonOption,
   set: setOption

@@ -19,15 +19,18 @@ import { Git } from "../services/Git.js"
 import { Stdio } from "../services/Stdio.js"
 import { Store } from "../services/Store.js"
 import { Workspace } from "../services/Workspace.js"
+import { ValueName } from "../domain/CommandSpec.js"
 
 export const jsonOption = Options.boolean("json").pipe(Options.withDescription("print one JSON document on stdout"))
 
 export const setOption = Options.text("set").pipe(
+  Options.withPseudoName(ValueName.keyValue),
   Options.repeated,
   Options.withDescription("override a config key for this run, e.g. --set trigger.thresholdPercent=80")
 )
 
 export const targetOption = Options.text("target").pipe(
+  Options.withPseudoName(ValueName.tool),
   Options.optional,
   Options.withDescription("the tool that resumes the work (claude, codex, …)")
 )
@@ -72,6 +75,7 @@ export const loadConfig = (root: string, assignments: ReadonlyArray<string> = []
 
 export const adapterOptions = {
   adapter: Options.text("adapter").pipe(
+    Options.withPseudoName(ValueName.adapter),
     Options.repeated,
     Options.withDescription("an adapter id (repeat for several; handover adapters lists them)")
   ),

@@ -8,9 +8,11 @@ import { Store } from "../services/Store.js"
 import { Surfaces } from "../services/Surfaces.js"
 import { refuseCommittedManifest, reportLines } from "../workflows/Install.js"
 import { repoRoot } from "./common.js"
+import { ValueName } from "../domain/CommandSpec.js"
 
 const options = {
   adapter: Options.text("adapter").pipe(
+    Options.withPseudoName(ValueName.adapter),
     Options.repeated,
     Options.withDescription("take back only this adapter (repeat for several); default: every installed one")
   ),

@@ -9,10 +9,11 @@ import { printableLine } from "../domain/Text.js"
 import { Store } from "../services/Store.js"
 import { type EventOutcome, handleEvent } from "../workflows/OnEvent.js"
 import { hookRoot, loadConfig, readHookPayload, setOption } from "./common.js"
+import { ValueName } from "../domain/CommandSpec.js"
 
 const options = {
-  tool: Options.text("tool").pipe(Options.optional, Options.withDescription("the agent firing the hook (claude, codex, …)")),
-  event: Options.text("event").pipe(Options.optional, Options.withDescription("the event: SessionStart, UserPromptSubmit, Stop, or the tool's own name for one")),
+  tool: Options.text("tool").pipe(Options.withPseudoName(ValueName.tool), Options.optional, Options.withDescription("the agent firing the hook (claude, codex, …)")),
+  event: Options.text("event").pipe(Options.withPseudoName("EVENT"), Options.optional, Options.withDescription("the event: SessionStart, UserPromptSubmit, Stop, or the tool's own name for one")),
   verbose: Options.boolean("verbose").pipe(Options.withDescription("explain the decision on stderr")),
   set: setOption
 }

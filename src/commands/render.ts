@@ -13,10 +13,12 @@ import { Surfaces } from "../services/Surfaces.js"
 import { Workspace } from "../services/Workspace.js"
 import { namedBundle } from "../workflows/Pickup.js"
 import { loadConfig, repoRoot } from "./common.js"
+import { ValueName } from "../domain/CommandSpec.js"
 
 const options = {
-  out: Options.text("out").pipe(Options.optional, Options.withDescription("the directory to write into (default .handover/rendered)")),
+  out: Options.text("out").pipe(Options.withPseudoName(ValueName.dir), Options.optional, Options.withDescription("the directory to write into (default .handover/rendered)")),
   adapter: Options.text("adapter").pipe(
+    Options.withPseudoName(ValueName.adapter),
     Options.repeated,
     Options.withDescription("render for this adapter (repeat for several); default: the installed ones, else the config's")
   )

@@ -18,14 +18,13 @@ import { loadConfig, repoRoot, setOption, targetOption } from "./common.js"
 
 /**
  * What Cli.ts hands `run` besides what @effect/cli parses: CMD ARGS…, everything after the first `--`, which no parser
- * sees, and where the child's exit code goes (it becomes handover's).
+ * sees, where the child's exit code goes (it becomes handover's), and run's usage line for its usage errors.
  */
 export class RunInvocation extends Context.Tag("handover/RunInvocation")<RunInvocation, {
   readonly command: ReadonlyArray<string>
   readonly exitCode: Ref.Ref<number>
+  readonly usage: string
 }>() {}
-
-const usage = "handover run [--claim] [--target T] [--prompt] [--set k=v] -- CMD ARGS…"
 
 const options = {
   claim: Options.boolean("claim").pipe(
@@ -37,11 +36,14 @@ const options = {
   ),
   set: setOption,
   // Declared only to answer a command given without `--` with a clear usage error instead of @effect/cli's own.
-  misplaced: Args.text({ name: "CMD" }).pipe(Args.repeated, Args.withDescription("after --: the command and its arguments"))
+  misplaced: Args.text({ name: "CMD" }).pipe(Args.repeated, Args.withDescription("the command to start and its own arguments, which handover never reads"))
 }
 
-const usageError = (line: string) =>
-  Console.error(line).pipe(Effect.zipRight(Effect.fail(ValidationError.missingValue(HelpDoc.p(line)))))
+/** What is wrong and the usage line, as for every usage error (exit 2). */
+const usageError = (problem: string, usage: string) =>
+  Console.error(`handover: ${problem}\nusage: ${usage}`).pipe(
+    Effect.zipRight(Effect.fail(ValidationError.missingValue(HelpDoc.p(problem))))
+  )
 
 const withoutHandover = (program: string, why: string) =>
   Console.error(printableLine(`handover: ${why}; starting ${program} without a handover`)).pipe(
@@ -65,9 +67,9 @@ export const runCommand = Command.make("run", options, (args) =>
     const invocation = yield* RunInvocation
     const [program, ...rest] = invocation.command
     if (args.misplaced.length > 0) {
-      return yield* usageError(`handover: run takes the command after --, so that its flags stay its own: ${usage}`)
+      return yield* usageError("run takes the command after --, so that its flags stay its own", invocation.usage)
     }
-    if (program === undefined) return yield* usageError(`handover: run needs a command to start: ${usage}`)
+    if (program === undefined) return yield* usageError("run needs a command to start", invocation.usage)
     const target = runTarget(program, Option.getOrUndefined(args.target))
     const handover = yield* findHandover(args.claim, args.set, target.id, program)
     const plan = planRun(
@@ -84,7 +86,7 @@ export const runCommand = Command.make("run", options, (args) =>
     yield* Ref.set(invocation.exitCode, exit.code)
   })).pipe(
     Command.withDescription(
-      `${usage}: start CMD (no shell, stdio inherited) with the pending handover in its environment ` +
+      "start CMD (no shell, stdio inherited) with the pending handover in its environment " +
         "(HANDOVER_BUNDLE, HANDOVER_SUMMARY, HANDOVER_PATCH); exits with CMD's code"
     )
   )

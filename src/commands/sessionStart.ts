@@ -21,7 +21,7 @@ import { hookRoot, loadConfig, readHookPayload, targetOption } from "./common.js
 const options = {
   format: Options.choice("format", SessionStartFormat).pipe(
     Options.withDefault("plain"),
-    Options.withDescription(`plain text, or the SessionStart hook output of that tool (${SessionStartFormat.join(", ")})`)
+    Options.withDescription("plain text, or the SessionStart hook output of that tool")
   ),
   target: targetOption,
   verbose: Options.boolean("verbose").pipe(Options.withDescription("say on stderr why nothing was printed"))

@@ -3,7 +3,7 @@ import { spawn, spawnSync } from "node:child_process"
 import { access, mkdir, readdir, readFile, writeFile } from "node:fs/promises"
 import { delimiter, join } from "node:path"
 import { assertCliBuilt, cliPath, type Repo, runCli, type RunResult, useRepo } from "../helpers/repo.js"
-import { capture, expectCleanFailure, expectSuccess, storeDir } from "../helpers/store.js"
+import { capture, expectSuccess, expectUsageError, storeDir } from "../helpers/store.js"
 
 beforeAll(assertCliBuilt)
 
@@ -135,11 +135,12 @@ process.exit(ok ? 7 : 1)`
     expect(result.signal).toBeNull()
   })
 
-  it("without a command, or with the command not after -- → usage error, exit 2, one line", async (context) => {
+  it("without a command, or with the command not after -- → usage error, exit 2, the problem and the usage line", async (context) => {
     const repo = await useRepo(context, { initial: { "a.txt": "a\n" } })
-    expect(expectCleanFailure(await repo.cli(["run"]), 2)).toContain("run needs a command to start")
-    expect(expectCleanFailure(await repo.cli(["run", "--claim", "--"]), 2)).toContain("run needs a command to start")
-    expect(expectCleanFailure(await repo.cli(["run", "echo", "hi"]), 2)).toContain("takes the command after --")
+    const usage = "usage: handover run [--claim] [--target TOOL] [--prompt] [--set KEY=VALUE]... -- CMD [ARG]..."
+    expect(expectUsageError(await repo.cli(["run"]))).toEqual(["handover: run needs a command to start", usage])
+    expect(expectUsageError(await repo.cli(["run", "--claim", "--"]))[0]).toBe("handover: run needs a command to start")
+    expect(expectUsageError(await repo.cli(["run", "echo", "hi"]))[0]).toContain("takes the command after --")
   })
 
   for (const [signal, code] of [["SIGINT", 42], ["SIGTERM", 43], ["SIGHUP", 44]] as const) {

@@ -42,3 +42,16 @@ export const expectCleanFailure = (result: RunResult, code: number): string => {
   expect(result.stderr).not.toMatch(/^\s+at /m)
   return lines[0]!
 }
+
+/**
+ * A usage error as the design describes it: exit 2 (0 for a hook, which fails open), nothing on stdout, and on stderr
+ * what is wrong, then the usage line to fix it with; never a help page. Returns both lines.
+ */
+export const expectUsageError = (result: RunResult, code = 2): readonly [string, string] => {
+  expect(result.code, `stdout: ${result.stdout}\nstderr: ${result.stderr}`).toBe(code)
+  expect(result.stdout).toBe("")
+  const lines = result.stderr.split("\n").filter((line) => line.trim() !== "")
+  expect(lines, `stderr: ${result.stderr}`).toHaveLength(2)
+  expect(lines[1]).toMatch(/^usage: handover /)
+  return [lines[0]!, lines[1]!]
+}
