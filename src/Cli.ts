@@ -51,7 +51,8 @@ const groups: ReadonlyArray<{ readonly title: string; readonly entries: Readonly
       { command: initCommand, example: "handover init" },
       { command: installCommand, example: "handover install --adapter claude --shared" },
       { command: disableCommand, example: "handover disable --purge" },
-      { command: adaptersCommand, example: "handover adapters --json" }
+      { command: adaptersCommand, example: "handover adapters --json" },
+      { command: doctorCommand, example: "handover doctor" }
     ]
   },
   {

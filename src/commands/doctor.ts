@@ -3,7 +3,7 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Ref from "effect/Ref"
 import { doctorExitCode, doctorReport, renderChecks } from "../domain/Doctor.js"
-import { HostProbe } from "../services/HostProbe.js"
+import { Display } from "../services/Display.js"
 import { runDoctor } from "../workflows/Doctor.js"
 import { jsonOption, loadConfig, printJson } from "./common.js"
 import { RunInvocation } from "./run.js"
@@ -12,7 +12,10 @@ export const doctorCommand = Command.make("doctor", { json: jsonOption }, (args)
   Effect.gen(function*() {
     const checks = yield* runDoctor((root) => loadConfig(root))
     if (args.json) yield* printJson(doctorReport(checks))
-    else yield* Console.log(renderChecks(checks, (yield* HostProbe).stdoutIsTerminal))
+    else {
+      const { stdout } = yield* Display
+      yield* Console.log(renderChecks(checks, stdout.isTTY, stdout.style))
+    }
     // A failed check is a finding, already printed with its fix: exit 1 without an error line of its own.
     yield* Ref.set((yield* RunInvocation).exitCode, doctorExitCode(checks))
   })).pipe(Command.withDescription(

@@ -3,6 +3,7 @@ import { shellQuote } from "./agents/hooks.js"
 import { envVarFor } from "./Config.js"
 import type { ConfigInvalid, OpenUsageError, StoreIoError, StoreUnsafe } from "./errors.js"
 import { describeReading, type QuotaReading } from "./Quota.js"
+import { plainStyle, type Style } from "./Style.js"
 import { printableLine } from "./Text.js"
 
 // `handover doctor`: each check of the set-up decided from facts the workflow gathered (src/workflows/Doctor.ts), and
@@ -412,11 +413,13 @@ export const doctorReport = (checks: ReadonlyArray<Check>) => ({ ok: doctorExitC
 
 /**
  * One line per check, and under each failed one the command that fixes it. On a terminal ✓ and ✗; elsewhere plain
- * ASCII (`ok`, `FAIL`) that any pipe, log or grep takes. Every detail and fix is escaped: they quote paths, files
+ * ASCII (`ok`, `FAIL`) that any pipe, log or grep takes. The marks are coloured where `style` is (shouldStyle). Every detail and fix is escaped: they quote paths, files
  * and the daemon.
  */
-export const renderChecks = (checks: ReadonlyArray<Check>, tty: boolean): string => {
-  const [passed, failed, fixLabel] = tty ? ["✓", "✗", "  → "] : ["ok  ", "FAIL", "      fix: "]
+export const renderChecks = (checks: ReadonlyArray<Check>, tty: boolean, style: Style = plainStyle): string => {
+  const [passed, failed, fixLabel] = tty
+    ? [style.green("✓"), style.red("✗"), "  → "]
+    : [style.green("ok  "), style.red("FAIL"), "      fix: "]
   const lines = checks.flatMap((check) => [
     `${check.ok ? passed : failed} ${check.name}: ${printableLine(check.detail)}`,
     ...(check.fix === null ? [] : [`${fixLabel}${printableLine(check.fix)}`])

@@ -5,7 +5,6 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
-import { isatty } from "node:tty"
 import { fileTypeName } from "../domain/Text.js"
 import type { PathFacts } from "../domain/Doctor.js"
 import { HostProbe } from "../services/HostProbe.js"
@@ -98,7 +97,6 @@ export const HostProbeLive = Layer.effect(
 
     return HostProbe.of({
       nodeVersion: process.version,
-      stdoutIsTerminal: isatty(1),
       lstat,
       stat,
       realPath: (path) => fs.realPath(path).pipe(Effect.map(Option.some), Effect.orElseSucceed(() => Option.none<string>())),

@@ -11,8 +11,6 @@ import type { PathFacts, ProgramAnswer } from "../domain/Doctor.js"
 export class HostProbe extends Context.Tag("handover/HostProbe")<HostProbe, {
   /** The node running handover, as `process.version` says it ("v20.11.1"). */
   readonly nodeVersion: string
-  /** Whether standard output is a terminal. */
-  readonly stdoutIsTerminal: boolean
   /** What is at the path itself: a link is reported as one, never followed. */
   readonly lstat: (path: string) => Effect.Effect<PathFacts>
   /** What is at the path, following links; never a Link. */

@@ -20,6 +20,7 @@ import {
   storeCheck
 } from "../../src/domain/Doctor.js"
 import { ConfigInvalid } from "../../src/domain/errors.js"
+import { ansiStyle } from "../../src/domain/Style.js"
 
 const dir = (mode: number): PathFacts => ({ _tag: "Present", type: "Directory", mode, writable: true })
 const file = (mode: number): PathFacts => ({ _tag: "Present", type: "File", mode, writable: true })
@@ -182,5 +183,10 @@ describe("doctor's checks", () => {
     expect(doctorExitCode(checks)).toBe(1)
     expect(doctorExitCode(checks.slice(0, 1))).toBe(0)
     expect(renderChecks([checks[0]!, checks[0]!], false).split("\n").at(-1)).toBe("All 2 checks passed.")
+    // Coloured only where the stream takes styles: the marks, never the escaped text.
+    expect(renderChecks(checks, true, ansiStyle).split("\n").slice(0, 2)).toEqual([
+      "\u001b[32m✓\u001b[39m git: git version 2.39.5",
+      "\u001b[31m✗\u001b[39m hooks:claude: /x/\\x1b[2Jhandover.js is missing"
+    ])
   })
 })

@@ -218,14 +218,20 @@ describe("handover doctor", () => {
     expect(lineAfter(result.stdout, "FAIL store")).toBe(`      fix: chmod 700 ${state}`)
   })
 
-  it.runIf(spawnSync("script", ["--version"]).status === 0)("on a terminal: ✓ and ✗", async () => {
+  it.runIf(spawnSync("script", ["--version"]).status === 0)("on a terminal: ✓ and ✗, in colour unless NO_COLOR", async () => {
     const { env, repo } = await setUp({ daemon: "missing" })
     const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`
     const command = `exec ${[process.execPath, cliPath, "doctor"].map(quote).join(" ")}`
-    const terminal = await run("script", ["-qec", command, "/dev/null"], { cwd: repo.dir, env: { ...repo.env, ...env } })
-    const output = terminal.stdout.replace(/\r/g, "")
-    expect(output).toMatch(/^✓ node: /m)
-    expect(output).toMatch(/^✗ daemon: /m)
-    expect(output).toMatch(/^ {2}→ openusage telemetry daemon install/m)
+    const onTerminal = async (extra: Record<string, string>) =>
+      (await run("script", ["-qec", command, "/dev/null"], { cwd: repo.dir, env: { ...repo.env, ...env, ...extra } }))
+        .stdout.replace(/\r/g, "")
+    const coloured = await onTerminal({})
+    expect(coloured).toMatch(/^\u001b\[32m✓\u001b\[39m node: /m)
+    expect(coloured).toMatch(/^\u001b\[31m✗\u001b\[39m daemon: /m)
+    const plain = await onTerminal({ NO_COLOR: "1" })
+    expect(plain).not.toContain("\u001b")
+    expect(plain).toMatch(/^✓ node: /m)
+    expect(plain).toMatch(/^✗ daemon: /m)
+    expect(plain).toMatch(/^ {2}→ openusage telemetry daemon install/m)
   })
 })
