@@ -26,4 +26,4 @@ export const describeConnectError = (error: NodeJS.ErrnoException, found: Stats 
 
 /** DaemonUnavailable's message (src/domain/errors.ts). */
 export const daemonUnavailableMessage = (socketPath: string, reason: string): string =>
-  `openusage daemon unavailable at ${socketPath} (${reason}); start it with openusage daemon, or set openusage.socketPath`
+  `openusage daemon unavailable at ${socketPath} (${reason}); start it with openusage telemetry daemon install (a service; openusage telemetry daemon runs it in a terminal), or set openusage.socketPath`
