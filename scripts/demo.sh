@@ -2,7 +2,7 @@
 # A scripted walk through handover's main job, in a scratch repository that is removed afterwards:
 # init, a manual capture, what a new agent session is told, an automatic capture driven by the quota
 # (a stand-in openusage daemon at 95%) that carries the manual next steps over, then the next tool started with
-# `handover run --claim` on a fresh clone, where `pickup --apply` reproduces the work.
+# `handover run --claim` on a fresh clone, where `pickup --apply` reproduces the work; `handover doctor` there last.
 set -euo pipefail
 
 project="$(cd "$(dirname "$0")/.." && pwd)"
@@ -114,4 +114,8 @@ if diff -r --exclude=.git --exclude=.handover --exclude=node_modules "$repo" "$c
 fi
 show "handover pickup $id --apply   # again: it checks first and changes nothing"
 handover pickup "$id" --apply > /dev/null
+step "handover doctor: one line per check, and the command that fixes each problem"
+show "handover doctor   # this clone has the store and the daemon, but no agent's hooks yet"
+set +e; handover doctor; code=$?; set -e; echo "(exit $code)"
+
 echo; echo "Demo done; the scratch repositories are removed."
