@@ -265,9 +265,10 @@ describe("completions", () => {
     expect(complete("handover", "session-start", "--format", "c")).toEqual(["claude", "codex", "copilot", "cursor"])
     expect(complete("handover", "enable", "--adapter", "ge")).toEqual(["gemini"])
     expect(complete("handover", "pickup", "")).toEqual(["current", second.id, first.id])
+    // Newest first by capture time: two ids of the same second differ only in their random suffix.
     expect(complete("handover", "inspect", first.id.slice(0, 10))).toEqual([second.id, first.id].filter((id) =>
       id.startsWith(first.id.slice(0, 10))
-    ).sort().reverse())
+    ))
     expect(complete("handover", "help", "cap")).toEqual(["capture"])
     expect(complete("handover", "completions", "z")).toEqual(["zsh"])
     // After --, the words are the child's: handover offers nothing.

@@ -94,7 +94,7 @@ export const repoForTest = async (): Promise<Repo> => {
   return repo
 }
 
-/** Ids of the bundles on disk (staging leftovers excluded), oldest first. */
+/** Ids of the bundles on disk (staging leftovers excluded), by name: oldest first to the second, ties in any order. */
 export const bundleIds = async (root: string): Promise<ReadonlyArray<string>> => {
   try {
     return (await readdir(join(root, ".handover", "bundles"))).filter((name) => !name.startsWith(".")).sort()
