@@ -336,8 +336,8 @@ export type HookState =
     readonly _tag: "Works"
     readonly file: string
     readonly runs: string
-    /** handover's answer to --version; null when it was not run (it lies inside the repository). */
-    readonly version: string | null
+    /** handover's answer to --version, or why doctor did not run it. */
+    readonly answer: string
   }
 
 export const hooksCheck = (adapter: string, state: HookState): Check => {
@@ -357,7 +357,7 @@ export const hooksCheck = (adapter: string, state: HookState): Check => {
     case "Works":
       return pass(
         name,
-        `${state.file} runs ${state.runs}${state.version === null ? " (inside the repository: not run)" : ` (handover ${state.version})`}`
+        `${state.file} runs ${state.runs} (${state.answer})`
       )
   }
 }

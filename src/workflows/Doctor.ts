@@ -78,13 +78,18 @@ const storeFacts = (root: string) =>
 /** Whether a path, its links resolved, lies inside the repository. */
 const insideRepository = (root: string, path: string) =>
   Effect.map(Effect.flatMap(HostProbe, (probe) => probe.realPath(path)), (real) =>
-    Option.match(real, { onNone: () => false, onSome: (resolved) => resolved === root || resolved.startsWith(`${root}/`) }))
+    // What cannot be resolved counts as inside: doctor runs only what it can place.
+    Option.match(real, { onNone: () => true, onSome: (resolved) => resolved === root || resolved.startsWith(`${root}/`) }))
+
+/** At most this many distinct ways to start handover are run per hook file. */
+const maxLaunchesRun = 8
 
 /**
  * Follows the ways a hook tries to start handover, in its order: the first that the hook would take is run with
- * --version, unless it lies inside the repository (a repository's own files are never run by doctor).
+ * --version, unless the hook file is committed (it may have come with a clone: `committed`) or the program lies inside
+ * the repository. A repository never chooses what doctor runs.
  */
-const resolveLaunch = (root: string, file: string, candidates: ReadonlyArray<LaunchCandidate>) =>
+const resolveLaunch = (root: string, file: string, committed: boolean, candidates: ReadonlyArray<LaunchCandidate>) =>
   Effect.gen(function*() {
     const probe = yield* HostProbe
     const tried: Array<string> = []
@@ -118,11 +123,12 @@ const resolveLaunch = (root: string, file: string, candidates: ReadonlyArray<Lau
       if (!namesNodeAndHandover(argv)) {
         return { _tag: "Broken", file, runs, reason: "that is not node and handover, so doctor does not run it" } satisfies HookState
       }
+      if (committed) return { _tag: "Works", file, runs, answer: "the file is committed: not run" } satisfies HookState
       const inside = yield* Effect.forEach(argv, (path) => insideRepository(root, path))
-      if (inside.some(Boolean)) return { _tag: "Works", file, runs, version: null } satisfies HookState
+      if (inside.some(Boolean)) return { _tag: "Works", file, runs, answer: "inside the repository: not run" } satisfies HookState
       const answer = yield* probe.firstLineOf([...argv, "--version"], versionTimeoutMs)
       return answer._tag === "Answered"
-        ? { _tag: "Works", file, runs, version: answer.firstLine } satisfies HookState
+        ? { _tag: "Works", file, runs, answer: `handover ${answer.firstLine}` } satisfies HookState
         : { _tag: "Broken", file, runs, reason: answer.reason } satisfies HookState
     }
     return { _tag: "NoHandover", file, tried } satisfies HookState
@@ -131,8 +137,17 @@ const resolveLaunch = (root: string, file: string, candidates: ReadonlyArray<Lau
 /** Runs every distinct way the file's hooks start handover; the first that fails is the finding, else the first. */
 const resolveAll = (root: string, file: string, launches: ReadonlyArray<ReadonlyArray<LaunchCandidate>>) =>
   Effect.gen(function*() {
+    // A file git tracks may have come with the repository, and so may one reached through a linked directory: either
+    // counts as committed, as does one that git or realpath cannot answer for.
+    const tracked = yield* Effect.flatMap(Git, (git) => git.trackedFiles(root, file)).pipe(
+      Effect.map((files) => files.includes(file)),
+      Effect.orElseSucceed(() => true)
+    )
+    const real = yield* Effect.flatMap(HostProbe, (probe) => probe.realPath(`${root}/${file}`))
+    const committed = tracked || Option.getOrNull(real) !== `${root}/${file}`
     const distinct = [...new Map(launches.map((candidates) => [JSON.stringify(candidates), candidates])).values()]
-    const states = yield* Effect.forEach(distinct, (candidates) => resolveLaunch(root, file, candidates))
+      .slice(0, maxLaunchesRun)
+    const states = yield* Effect.forEach(distinct, (candidates) => resolveLaunch(root, file, committed, candidates))
     return states.find((state) => state._tag !== "Works") ?? states[0]!
   })
 

@@ -185,7 +185,7 @@ describe("handover doctor", () => {
     expect(after.stdout).toMatch(/^FAIL hooks:codex: /m)
   })
 
-  it("never runs a program a hook file names unless it is node and handover, outside the repository", async () => {
+  it("never runs a program a hook file names unless it is node and handover, outside the repository, named by a file not committed", async () => {
     const { doctor, repo, root } = await setUp()
     const canary = join(repo.base, "ran")
     const evil = `#!/bin/sh\necho ran > ${canary}\necho 9.9.9\n`
@@ -206,6 +206,20 @@ describe("handover doctor", () => {
     const inside = await doctor()
     expect(inside.stdout).toMatch(/^ok {3}hooks:claude: .* runs .*node_modules\/\.bin\/handover\.js \(inside the repository: not run\)$/m)
     expect(existsSync(canary)).toBe(false)
+
+    // Named like handover and outside the repository, but in a hook file that came with it (committed): not run.
+    await writeFileIn(repo.base, "elsewhere/handover", evil, 0o755)
+    await writeFile(join(root, ".claude", "settings.local.json"), hooksNaming(join(repo.base, "elsewhere", "handover")))
+    await repo.git("add", "--force", ".claude/settings.local.json")
+    await repo.git("commit", "--quiet", "--no-verify", "-m", "hooks")
+    const committed = await doctor()
+    expect(committed.stdout).toMatch(/^ok {3}hooks:claude: .* runs .*elsewhere\/handover \(the file is committed: not run\)$/m)
+    expect(existsSync(canary)).toBe(false)
+    // The same file written here, not committed, is the user's own: doctor runs what it names.
+    await repo.git("rm", "--quiet", "--cached", ".claude/settings.local.json")
+    const local = await doctor()
+    expect(local.stdout).toMatch(/^ok {3}hooks:claude: .* runs .*elsewhere\/handover \(handover 9\.9\.9\)$/m)
+    expect(existsSync(canary)).toBe(true)
   })
 
   it("store directories readable by others: the path and the chmod that fixes it", async () => {

@@ -2,6 +2,7 @@ import { mkdir, readdir, stat } from "node:fs/promises"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest"
 import type { UsageSnapshot } from "../../src/domain/OpenUsage.js"
+import { thresholdTrigger } from "../helpers/bundles.js"
 import {
   claudeSnapshot,
   codexSnapshot,
@@ -77,17 +78,7 @@ describe("on-event at the threshold", () => {
     const ids = await bundleIds(repo.dir)
     expect(ids).toHaveLength(1)
     const bundle = await readBundleJson(repo.dir, ids[0]!)
-    expect(bundle.trigger).toEqual({
-      kind: "threshold",
-      tool: "claude",
-      event: "Stop",
-      percent: 95,
-      metric: "usage_five_hour",
-      window: "5h",
-      resetsAt,
-      threshold: 90,
-      reason: "threshold"
-    })
+    expect(bundle.trigger).toEqual({ ...thresholdTrigger, resetsAt, reason: "threshold" })
     expect(bundle.title).toBe("claude at 95% of its 5h window")
     expect(bundle.source).toMatchObject({ tool: "claude", sessionId: "7f3e9a10-2c4b-4d8e-9f01-5a6b7c8d9e0f" })
     // Built from the transcript the payload points at: the request, the edited file, the failing command.

@@ -3,9 +3,10 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Stream from "effect/Stream"
 import { createHash } from "node:crypto"
 import { mkdtempSync } from "node:fs"
-import { mkdir, readFile, realpath, utimes, writeFile } from "node:fs/promises"
+import { mkdir, readFile, realpath, symlink, utimes, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { GitLive } from "../../src/layers/GitLive.js"
@@ -205,6 +206,38 @@ describe("GitLive.workspacePatch", () => {
       const patch = yield* capturePatch(repo.dir)
       expect(patch.files).toEqual([{ path: "data.bin", status: "modified", binary: true }])
       expect(yield* promise(() => readFile(index))).toEqual(indexBefore)
+    }).pipe(Effect.provide(TestGit)))
+
+  it.scopedLive("never writes the patch through something already at its path: a link there fails, its target untouched", () =>
+    Effect.gen(function*() {
+      const repo = yield* tempRepo({ initial: { "a.txt": "a\n" } })
+      yield* promise(() => repo.write("a.txt", "changed\n"))
+      const dir = mkdtempSync(join(scratchDir, "linked-"))
+      const target = join(dir, "target")
+      yield* promise(async () => {
+        await writeFile(target, "not yours\n")
+        await symlink(target, join(dir, "workspace.patch"))
+      })
+      const git = yield* Git
+      const error = yield* Effect.flip(git.workspacePatch(
+        { ...defaults, patchFile: join(dir, "workspace.patch"), repo: yield* git.repoState(repo.dir) },
+        keepChunks
+      ))
+      expect(error._tag).toBe("GitFailed")
+      expect(yield* promise(() => readFile(target, "utf8"))).toBe("not yours\n")
+    }).pipe(Effect.provide(TestGit)))
+
+  it.scopedLive("an observer that fails stops the capture with its own error", () =>
+    Effect.gen(function*() {
+      const repo = yield* tempRepo({ initial: { "a.txt": "a\n" } })
+      yield* promise(() => repo.write("big.bin", Buffer.alloc(4 * 1024 * 1024, 7)))
+      const git = yield* Git
+      const patchFile = join(mkdtempSync(join(scratchDir, "stopped-")), "workspace.patch")
+      const error = yield* Effect.flip(git.workspacePatch(
+        { ...defaults, patchFile, repo: yield* git.repoState(repo.dir) },
+        (patch) => Stream.runForEach(patch, () => Effect.fail("over the limit" as const))
+      ))
+      expect(error).toBe("over the limit")
     }).pipe(Effect.provide(TestGit)))
 
   it.scopedLive("on an unborn branch the patch is against the empty tree", () =>
