@@ -21,3 +21,6 @@ export const hookStdinLimits = { maxBytes: 1024 * 1024, timeoutMs: 1000 } as con
 
 /** The most of one openusage daemon answer that is read: far above any real read model, so a bigger one is not the daemon we expect. */
 export const daemonAnswerMaxBytes = 8 * 1024 * 1024
+
+/** The longest delay a Node timer holds; a longer one fires after 1 ms, with a warning on stderr. Config timeouts are cut to it. */
+export const maxTimerMs = 2 ** 31 - 1

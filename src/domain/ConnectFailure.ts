@@ -7,6 +7,9 @@ import type { Stats } from "node:fs"
 const kindOfNonSocket = (found: Stats): string =>
   found.isFile() ? "a regular file" : found.isDirectory() ? "a directory" : found.isFIFO() ? "a named pipe" : "a device file"
 
+/** The connect errors worded from the error code alone; any other is worded with node's own message. */
+export const describedConnectErrors: ReadonlyArray<string> = ["ENOENT", "ECONNREFUSED", "EACCES", "ENOTSOCK"]
+
 /** `found` is what stat says is at the path, when there is something. */
 export const describeConnectError = (error: NodeJS.ErrnoException, found: Stats | undefined): string => {
   if (found !== undefined && !found.isSocket()) return `that path is ${kindOfNonSocket(found)}, not a socket`
@@ -24,6 +27,10 @@ export const describeConnectError = (error: NodeJS.ErrnoException, found: Stats 
   }
 }
 
+/** How to get the daemon running (openusage's own commands: a user service, or in the foreground). */
+export const startDaemonHint =
+  "openusage telemetry daemon install (a user service; or openusage telemetry daemon run in a terminal), or set openusage.socketPath"
+
 /** DaemonUnavailable's message (src/domain/errors.ts). */
 export const daemonUnavailableMessage = (socketPath: string, reason: string): string =>
-  `openusage daemon unavailable at ${socketPath} (${reason}); start it with openusage telemetry daemon install (a service; openusage telemetry daemon runs it in a terminal), or set openusage.socketPath`
+  `openusage daemon unavailable at ${socketPath} (${reason}); start it with ${startDaemonHint}`

@@ -1,6 +1,7 @@
 import type { HookSurface } from "./agents/Agent.js"
 import { shellQuote } from "./agents/hooks.js"
 import { envVarFor } from "./Config.js"
+import { startDaemonHint } from "./ConnectFailure.js"
 import type { ConfigInvalid, OpenUsageError, StoreIoError, StoreUnsafe } from "./errors.js"
 import { describeReading, type QuotaReading } from "./Quota.js"
 import { plainStyle, type Style } from "./Style.js"
@@ -123,10 +124,12 @@ export const storeCheck = (facts: StoreFacts): Check => {
   if (facts.home._tag === "Link") {
     return fail("store", `${home} is a symbolic link (to ${facts.home.target}), which handover refuses`, `rm ${shellQuote(home)} && handover init`)
   }
+  if (facts.home._tag === "Present" && facts.home.type !== "Directory") {
+    return fail("store", `${home} is not a directory`, `rm ${shellQuote(home)} && handover init`)
+  }
   if (facts.home._tag === "Missing" || !facts.configExists) {
     return fail("store", `not initialised: ${home}/config.json does not exist`, "handover init")
   }
-  if (facts.home.type !== "Directory") return fail("store", `${home} is not a directory`, `rm ${shellQuote(home)} && handover init`)
   const problems = privacyProblems(facts.privateDirs)
   if (problems.length > 0) return fail("store", summarise(problems.map((problem) => problem.what)), storeFix(problems))
   return pass("store", `initialised at ${home}; bundles, state and rendered are private (0700, files 0600)`)
@@ -166,9 +169,6 @@ export const configCheck = (load: ConfigLoad): Check =>
 // ---------------------------------------------------------------------------------------------------------------
 // openusage
 
-/** How to get the daemon running (openusage's own commands: a user service, or in the foreground). */
-export const startDaemonFix =
-  "openusage telemetry daemon install (a user service; or openusage telemetry daemon run in a terminal), or set openusage.socketPath"
 
 export interface DaemonFacts {
   readonly socketPath: string
@@ -189,7 +189,7 @@ export const daemonCheck = (facts: DaemonFacts): Check => {
   const error = facts.answer.error
   switch (error._tag) {
     case "DaemonUnavailable":
-      return fail("daemon", `no openusage daemon answers at ${facts.socketPath} (${error.reason}): no automatic captures for ${facts.tools.join(", ")}`, startDaemonFix)
+      return fail("daemon", `no openusage daemon answers at ${facts.socketPath} (${error.reason}): no automatic captures for ${facts.tools.join(", ")}`, startDaemonHint)
     case "DaemonTimeout":
       return fail("daemon", `openusage at ${facts.socketPath} did not answer within ${error.timeoutMs} ms`, "openusage telemetry daemon status --details, then restart it (openusage telemetry daemon install), or raise openusage.timeoutMs")
     case "DaemonProtocolError":

@@ -2,8 +2,8 @@ import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, read
 import { connect } from "node:net"
 import { homedir } from "node:os"
 import { dirname, resolve } from "node:path"
-import { daemonAnswerMaxBytes, eventLogMaxBytes, hookStdinLimits, storeReadLimits } from "../domain/Bounds.js"
-import { daemonUnavailableMessage, describeConnectError } from "../domain/ConnectFailure.js"
+import { daemonAnswerMaxBytes, eventLogMaxBytes, hookStdinLimits, maxTimerMs, storeReadLimits } from "../domain/Bounds.js"
+import { daemonUnavailableMessage, describeConnectError, describedConnectErrors } from "../domain/ConnectFailure.js"
 import { resolveSocketPath } from "../domain/SocketPath.js"
 import {
   gateArmed,
@@ -195,7 +195,7 @@ const exchange = (
     done(answer, notConnected)
   }
   const socket = connect(socketPath)
-  const timer = setTimeout(() => settle(undefined), Math.max(1, deadline - Date.now()))
+  const timer = setTimeout(() => settle(undefined), Math.min(maxTimerMs, Math.max(1, deadline - Date.now())))
   socket.on("connect", () => {
     connected = true
     socket.write(request)
@@ -220,9 +220,6 @@ const jsonOf = (answer: Answer | undefined): unknown => {
     return unsure("the daemon answered invalid JSON")
   }
 }
-
-/** Connect errors the full CLI words from the error and the path alone (src/domain/ConnectFailure.ts). */
-const describedConnectErrors = ["ENOENT", "ECONNREFUSED", "EACCES", "ENOTSOCK"]
 
 /** What stat says is at the socket path, as OpenUsageLive looks before describing a connect error. */
 const statOrMissing = (path: string): Stats | undefined => {

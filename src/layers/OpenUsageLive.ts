@@ -4,7 +4,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
-import { daemonAnswerMaxBytes } from "../domain/Bounds.js"
+import { daemonAnswerMaxBytes, maxTimerMs } from "../domain/Bounds.js"
 import { describeConnectError } from "../domain/ConnectFailure.js"
 import { DaemonProtocolError, DaemonTimeout, DaemonUnavailable, type OpenUsageError } from "../domain/errors.js"
 import { compatibleApiVersions, DaemonHealth, ReadModel, type DaemonConnection } from "../domain/OpenUsage.js"
@@ -12,9 +12,6 @@ import { firstIssue } from "../domain/Text.js"
 import { OpenUsage } from "../services/OpenUsage.js"
 
 // The daemon over its Unix socket with plain node:http: hooks start this on every prompt, so nothing heavier loads.
-
-/** The longest delay a Node timer holds; a longer one fires after 1 ms (with a warning on stderr). */
-const maxTimerMs = 2 ** 31 - 1
 
 interface Answer {
   readonly status: number

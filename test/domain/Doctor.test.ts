@@ -134,6 +134,9 @@ describe("doctor's checks", () => {
     expect(open.detail).toContain("/r/.handover/bundles/x/summary.md is 0644")
     expect(open.fix).toBe("chmod 700 /r/.handover/state && chmod -R go-rwx /r/.handover/bundles && rm /r/.handover/bundles/evil")
     expect(storeCheck({ home, configExists: false, privateDirs: [] })).toMatchObject({ ok: false, fix: "handover init" })
+    // A file where the store belongs has no config in it either: the fix removes it first, as init alone would fail.
+    expect(storeCheck({ home: { ...file(0o644), path: "/r/.handover" }, configExists: false, privateDirs: [] }))
+      .toMatchObject({ ok: false, detail: "/r/.handover is not a directory", fix: "rm /r/.handover && handover init" })
     expect(storeCheck({ home: { _tag: "Link", target: "/tmp", path: "/r/.handover" }, configExists: true, privateDirs: [] }).fix)
       .toBe("rm /r/.handover && handover init")
   })

@@ -53,6 +53,15 @@ describe("the hook gate, on-event", () => {
     expect(await bundleIds(repo.dir)).toEqual([])
   })
 
+  it("takes a committed timeout too long for a Node timer without a warning: settled alone, nothing on stderr", async () => {
+    const repo = await repoForTest()
+    const daemon = await daemonServing(claudeAt(40))
+    await writeFile(join(repo.dir, ".handover", "config.json"), JSON.stringify({ openusage: { timeoutMs: 2 ** 31 + 5 } }))
+    const gated = await hook(repo, ["on-event", "--tool", "claude"], await hookPayload(repo, "claude", "Stop"), daemonEnv(daemon.socketPath))
+    expect(gated).toMatchObject({ code: 0, stdout: "", stderr: "", fullCliRan: false })
+    expect((await eventLog(repo.dir)).at(-1)!.reason).toContain("below the 90% threshold")
+  })
+
   it("hands a capture over with the payload it read: one bundle from that session, nothing printed", async () => {
     const repo = await repoForTest()
     const daemon = await daemonServing(claudeAt(95))
