@@ -147,7 +147,7 @@ export const run = (argv: ReadonlyArray<string>) => {
     case "Run":
       return Effect.gen(function*() {
         const exitCode = yield* Ref.make(0)
-        yield* runCommandLine([...argv.slice(0, 3), ...own]).pipe(
+        yield* runCommandLine([...argv.slice(0, 3), ...decision.args]).pipe(
           Effect.provideService(RunInvocation, { command, exitCode, usage: usageLine(decision.command) }),
           Effect.provideService(CommandCatalog, commands)
         )

@@ -17,8 +17,11 @@ export type CommandLineDecision =
   | { readonly _tag: "Version" }
   /** `handover help CMD`, `handover CMD --help`. */
   | { readonly _tag: "CommandHelp"; readonly command: CommandSpec }
-  /** Well-formed: @effect/cli parses it and the command runs. */
-  | { readonly _tag: "Run"; readonly command: CommandSpec }
+  /**
+   * Well-formed: @effect/cli parses `args` and the command runs. `args` are the command's arguments with each
+   * `--flag=value` written as `--flag value` (@effect/cli takes the `=` form for single flags only).
+   */
+  | { readonly _tag: "Run"; readonly command: CommandSpec; readonly args: ReadonlyArray<string> }
   /** What is wrong, then the usage line to fix it with (never a whole help page); exit 2. */
   | { readonly _tag: "UsageError"; readonly lines: readonly [string, string] }
 
@@ -59,16 +62,19 @@ export const checkArguments = (command: CommandSpec, args: ReadonlyArray<string>
   const isKnownFlag = (arg: string) => byName.has(splitFlag(arg).name)
   const seen = new Set<FlagSpec>()
   const positionals: Array<string> = []
+  const separated: Array<string> = []
   let problem: CommandLineDecision | undefined
   let help = false
   for (let index = 0; index < args.length; index++) {
     const arg = args[index]!
     if (arg === "--") {
       positionals.push(...args.slice(index + 1))
+      separated.push(...args.slice(index))
       break
     }
     if (!isFlagToken(arg)) {
       positionals.push(arg)
+      separated.push(arg)
       continue
     }
     if (helpFlags.includes(arg)) {
@@ -91,11 +97,13 @@ export const checkArguments = (command: CommandSpec, args: ReadonlyArray<string>
     seen.add(flag)
     if (flag.value === null && flag.choices === null) {
       if (inline !== undefined) problem ??= usageError(`${said} takes no value`, usage)
+      separated.push(arg)
       continue
     }
     const next = args[index + 1]
     const value = inline ?? (next === undefined || isKnownFlag(next) ? undefined : next)
     if (inline === undefined && value !== undefined) index++ // its value, whatever it looks like
+    separated.push(name, ...(value === undefined ? [] : [value]))
     if (value === undefined || inline === "") {
       problem ??= usageError(`${said} needs a value (${valueText(flag)})`, usage)
     } else if (flag.choices !== null && !flag.choices.includes(value)) {
@@ -122,7 +130,7 @@ export const checkArguments = (command: CommandSpec, args: ReadonlyArray<string>
   }
   const absent = command.args.slice(positionals.length).find((arg) => arg.required)
   if (absent !== undefined) return usageError(`${command.name} needs ${absent.name}`, usage)
-  return { _tag: "Run", command }
+  return { _tag: "Run", command, args: separated }
 }
 
 /** Decides on handover's own argv (after node and the script): help, the version, a usage error, or running. */

@@ -127,6 +127,16 @@ describe("checkArguments", () => {
     expect(checkArguments(capture, ["--title", "--help"])._tag).toBe("Run")
   })
 
+  it("hands @effect/cli every --flag=value as --flag value, the words after -- untouched", () => {
+    expect(checkArguments(capture, ["--title=T", "--next-step=a=b", "--next-step", "c", "--format=claude", "--json"]))
+      .toEqual({
+        _tag: "Run",
+        command: capture,
+        args: ["--title", "T", "--next-step", "a=b", "--next-step", "c", "--format", "claude", "--json"]
+      })
+    expect(checkArguments(inspect, ["--patch", "--", "--x=y"])).toEqual({ _tag: "Run", command: inspect, args: ["--patch", "--", "--x=y"] })
+  })
+
   it("typed text reaches the terminal escaped", () => {
     const [line] = problem(inspect, ["--a\u001b[2J"])
     expect(line).toBe("handover: unknown flag '--a\\x1b[2J' for inspect; see handover inspect --help")

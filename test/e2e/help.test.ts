@@ -3,6 +3,7 @@ import { chmod, mkdir, readFile, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { beforeAll, describe, expect, it } from "vitest"
 import { commandGroups } from "../../src/Cli.js"
+import type { Bundle } from "../../src/domain/Bundle.js"
 import { allCommands } from "../../src/domain/CommandSpec.js"
 import { assertCliBuilt, cliPath, makeScratch, run, type RunResult, runCli, type Scratch, useRepo } from "../helpers/repo.js"
 import { capture, expectSuccess, expectUsageError, readBundleJson } from "../helpers/store.js"
@@ -174,6 +175,16 @@ describe("usage errors", () => {
     expect(result.stdout).toBe(
       "handover: unknown command 'captur'; did you mean 'capture'?\nusage: handover <command> [flags]\n"
     )
+  })
+
+  it("--flag=value works for every flag, repeatable ones included, as --flag value does", async (context) => {
+    const repo = await useRepo(context, { initial: { "a.txt": "a\n" } })
+    await repo.write("a.txt", "work\n")
+    const result = await repo.cli(["capture", "--json", "--title=Equals", "--next-step=one=1", "--next-step", "two", "--set=capture.secrets=off"])
+    expectSuccess(result)
+    const bundle = JSON.parse(result.stdout) as Bundle
+    expect({ title: bundle.title, nextSteps: bundle.nextSteps, secrets: bundle.secrets.mode })
+      .toEqual({ title: "Equals", nextSteps: ["one=1", "two"], secrets: "off" })
   })
 
   it("run: its own flags are checked, what follows -- never is", async () => {
