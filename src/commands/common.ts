@@ -88,9 +88,6 @@ export const printJson = (value: unknown) => Console.log(JSON.stringify(value, n
 export const withProgress = <A, E, R>(work: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
   Effect.flatMap(Display, (display) => display.showProgress(work))
 
-/** Hook payloads are small; a stuck or huge stdin must not hold the agent. */
-
-
 /** The hook payload on stdin, read within bounds and parsed without ever failing. */
 export const readHookPayload = Effect.map(
   Effect.flatMap(Stdio, (stdio) => stdio.read({ ...hookStdinLimits, fromTerminal: false })),

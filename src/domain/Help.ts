@@ -15,7 +15,7 @@ const widestTerm = 24
 
 /** Two columns: the terms padded to the widest (up to widestTerm), each description beside its term or below it. */
 const table = (rows: ReadonlyArray<readonly [string, string]>): Array<string> => {
-  const width = Math.max(...rows.map(([term]) => term.length).filter((length) => length <= widestTerm))
+  const width = Math.max(0, ...rows.map(([term]) => term.length).filter((length) => length <= widestTerm))
   return rows.flatMap(([term, description]) =>
     term.length <= widestTerm
       ? [`  ${term.padEnd(width)}  ${description}`.trimEnd()]

@@ -39,9 +39,16 @@ describe("renderCommandHelp", () => {
       "  handover session-start --format claude"
     ].join("\n"))
   })
+})
 
-  it("has no escape codes and no parser filler", () => {
-    expect(renderCommandHelp(format)).not.toMatch(/\u001b|user-defined|This setting/)
+describe("renderCommandHelp with only long terms", () => {
+  it("puts each description under its term instead of failing", () => {
+    const long: CommandSpec = {
+      ...format,
+      flags: [],
+      args: [{ name: "one|two|three|four|five|six|seven", choices: null, required: false, repeatable: false, description: "a choice" }]
+    }
+    expect(renderCommandHelp(long)).toContain("  one|two|three|four|five|six|seven\n    a choice")
   })
 })
 
