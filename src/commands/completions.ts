@@ -6,14 +6,12 @@ import * as ValidationError from "@effect/cli/ValidationError"
 import * as Console from "effect/Console"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import { allAgents } from "../domain/agents/registry.js"
-import { newestFirst, validateBundleId } from "../domain/Bundle.js"
 import { type CommandSpec, usageLine } from "../domain/CommandSpec.js"
 import { bundleIdsFlag, completionScript, shells } from "../domain/Completions.js"
-import { Store } from "../services/Store.js"
-import { repoRoot } from "./common.js"
+import { readLifecycle } from "../workflows/Lifecycle.js"
+import { loadConfig, repoRoot } from "./common.js"
 
 /** Every command as help shows it, handed over by Cli.ts (which reads it from the commands, this one included). */
 export class CommandCatalog extends Context.Tag("handover/CommandCatalog")<CommandCatalog, ReadonlyArray<CommandSpec>>() {}
@@ -31,10 +29,9 @@ const options = {
 /** The ids of the bundles here, for completion while typing: anything going wrong prints nothing. */
 const printBundleIds = Effect.gen(function*() {
   const root = yield* repoRoot
-  const entries = yield* (yield* Store).listBundles(root)
-  const bundles = entries.filter(Either.isRight).map((entry) => entry.right).sort(newestFirst)
-  const ids = bundles.map((bundle) => bundle.id).filter((id) => Either.isRight(validateBundleId(id)))
-  if (ids.length > 0) yield* Console.log(ids.join("\n"))
+  // The readable bundles as status sees them, newest first: a corrupt or future-dated one is not offered.
+  const { states } = yield* readLifecycle(root, (yield* loadConfig(root)).config)
+  if (states.length > 0) yield* Console.log(states.map(({ bundle }) => bundle.id).join("\n"))
 }).pipe(Effect.catchAll(() => Effect.void), Effect.catchAllDefect(() => Effect.void))
 
 export const completionsCommand = Command.make("completions", options, (args) =>
