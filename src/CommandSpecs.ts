@@ -6,7 +6,7 @@ import { type ArgSpec, type CommandSpec, type FlagSpec, ValueName } from "./doma
 
 // Reads @effect/cli's command values into plain CommandSpecs, so that help, usage errors and completions come from
 // the options and arguments the parser itself uses. @effect/cli exposes their usage but not their descriptions, so
-// this walks its option, argument and descriptor trees by their tags; test/CommandSpecs.test.ts fails when a new
+// this walks its option, argument and descriptor trees by their tags; test/Cli.test.ts fails when a new
 // version of @effect/cli changes them.
 
 /** A node of one of @effect/cli's trees, told apart by its _tag. */
@@ -111,7 +111,7 @@ const argsOf = (node: Node, modifiers: Modifiers): Array<ArgSpec> => {
     case "Both":
       return [...argsOf(node.left, modifiers), ...argsOf(node.right, modifiers)]
     case "WithDefault":
-      return argsOf(node.args, { ...modifiers, optional: true, fallback: node.fallback })
+      return argsOf(node.args, { ...modifiers, optional: true })
     case "WithFallbackConfig":
       return argsOf(node.args, { ...modifiers, optional: true })
     case "Variadic":

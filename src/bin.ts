@@ -12,7 +12,7 @@ import type { StdinText } from "./services/Stdio.js"
 
 // The full CLI, loaded by the entry (src/gate/entry.ts) whenever the hook gate does not settle a command on its own.
 
-const argv = process.argv.length > 2 ? process.argv : [...process.argv, "--help"]
+const argv = process.argv
 /** Hooks run inside the agent: whatever happens they exit 0 and never break it. */
 const failOpen = ["on-event", "session-start"].includes(argv[2] ?? "")
 

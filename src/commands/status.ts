@@ -25,6 +25,9 @@ const options = {
   set: setOption
 }
 
+/** The state words line up: padded to the longest, "superseded" (padded by hand, around the colour codes). */
+const stateColumn = "superseded".length
+
 const describeMemory = (memory: TriggerMemory): string => {
   const tools = Object.entries(memory.tools)
   if (tools.length === 0) return "no automatic capture yet"
@@ -143,22 +146,21 @@ export const statusCommand = Command.make("status", options, (args) =>
     if (args.json) return yield* printJson(report)
     // Paths, titles, claimants and the daemon's words come from the file system, bundle.json files and the daemon:
     // each is escaped to one line before our styles wrap it.
-    const line = printableLine
     yield* Console.log([
-      `Repository: ${line(root)}`,
-      `Store: ${line(layout.home)} (${initialised ? "initialised" : style.yellow("not initialised: run handover init")})`,
-      `Config: ${line(sources.join(" ← "))}`,
-      `Current: ${line(current ?? "none")}`,
+      `Repository: ${printableLine(root)}`,
+      `Store: ${printableLine(layout.home)} (${initialised ? "initialised" : style.yellow("not initialised: run handover init")})`,
+      `Config: ${printableLine(sources.join(" ← "))}`,
+      `Current: ${printableLine(current ?? "none")}`,
       `Pending: ${
-        pending.id === null ? (pending.reason === null ? "none" : `none (${line(pending.reason)})`) : `${paintState(style, "pending", line(pending.id))} — ${line(pending.title ?? "")}`
+        pending.id === null ? (pending.reason === null ? "none" : `none (${printableLine(pending.reason)})`) : `${paintState(style, "pending", printableLine(pending.id))} — ${printableLine(pending.title ?? "")}`
       }`,
       `Bundles: ${lifecycle.states.length}`,
       ...lifecycle.states.slice(0, 10).flatMap(({ bundle, reason, state }) => [
-        `  ${line(bundle.id)}  ${paintState(style, state)}${" ".repeat(Math.max(0, 10 - state.length))}  ${line(bundle.title)}`,
-        `      ${style.dim(line(reason))}`
+        `  ${printableLine(bundle.id)}  ${paintState(style, state)}${" ".repeat(Math.max(0, stateColumn - state.length))}  ${printableLine(bundle.title)}`,
+        `      ${style.dim(printableLine(reason))}`
       ]),
-      ...corrupt.map((message) => `  ${style.red("corrupt:")} ${line(message)}`),
-      `Trigger memory: ${line(describeMemory(report.trigger))}`,
+      ...corrupt.map((message) => `  ${style.red("corrupt:")} ${printableLine(message)}`),
+      `Trigger memory: ${printableLine(describeMemory(report.trigger))}`,
       ...(probe === null ? [] : probeLines(probe, config, stdout))
     ].join("\n"))
   })).pipe(Command.withDescription("show the store, the config sources, and each bundle's state (pending, claimed, superseded, expired) and why"))

@@ -93,7 +93,10 @@ export const checkArguments = (command: CommandSpec, args: ReadonlyArray<string>
       )
       continue
     }
-    if (seen.has(flag) && !flag.repeatable) problem = usageError(`${said} is given twice; it takes one value`, usage)
+    if (seen.has(flag) && !flag.repeatable) {
+      const takesValue = flag.value !== null || flag.choices !== null
+      problem = usageError(`${said} is given twice${takesValue ? "; it takes one value" : ""}`, usage)
+    }
     seen.add(flag)
     if (flag.value === null && flag.choices === null) {
       if (inline !== undefined) problem ??= usageError(`${said} takes no value`, usage)

@@ -46,4 +46,3 @@ export interface DaemonConnection {
   readonly timeoutMs: number
 }
 
-export { resolveSocketPath } from "./SocketPath.js"

@@ -14,7 +14,6 @@ export const isQuotaMetric = (provider: string, key: string): boolean => {
   return allowed.exact.includes(key) || allowed.prefixes.some((prefix) => key.startsWith(prefix))
 }
 
-export { metricPercent } from "./MetricPercent.js"
 
 export interface KnownQuota {
   readonly _tag: "Known"

@@ -26,7 +26,7 @@ import { readStdin, type ReadStdin } from "./stdin.js"
 // stays the single source of truth. The store may be hostile: nothing here follows a link below the git top level.
 
 /** `undefined`: stdin was not read (the full CLI reads it itself). */
-export type HandOver = (stdin: ReadStdin | undefined) => void
+type HandOver = (stdin: ReadStdin | undefined) => void
 
 
 /** Thrown for anything the gate does not settle; caught once, where the command is handed over. */
@@ -50,7 +50,7 @@ const ownedByUs = (info: Stats) => info.uid === process.getuid?.()
  * The git top level of `start`, as `git rev-parse --show-toplevel` finds it, for the plain layouts only: a `.git`
  * directory with a HEAD, or a `gitdir:` file (worktrees, submodules), owned by the user, on one file system.
  */
-export const findTopLevel = (start: string): string => {
+const findTopLevel = (start: string): string => {
   let dir = realpathSync(start)
   const device = statSync(dir).dev
   for (;;) {

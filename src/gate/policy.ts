@@ -21,7 +21,7 @@ type Json = Record<string, unknown>
 
 const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value)
 const isNumber = (value: unknown): value is number => typeof value === "number"
-const isFinite = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value)
+const isFiniteNumber = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value)
 const optional = (value: Json, key: string, check: (field: unknown) => boolean): boolean =>
   !Object.hasOwn(value, key) || check(value[key])
 const isString = (value: unknown): value is string => typeof value === "string"
@@ -40,7 +40,7 @@ export interface GateConfig {
   readonly maxStalenessMinutes: number
 }
 
-const isPercent = (value: unknown) => isFinite(value) && value >= 0 && value <= 100
+const isPercent = (value: unknown) => isFiniteNumber(value) && value >= 0 && value <= 100
 const isPositiveInt = (value: unknown) => isNumber(value) && Number.isInteger(value) && value > 0
 const hookEvents = ["SessionStart", "UserPromptSubmit", "Stop"]
 

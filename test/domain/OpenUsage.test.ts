@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { resolveSocketPath } from "../../src/domain/OpenUsage.js"
+import { resolveSocketPath } from "../../src/domain/SocketPath.js"
 
 describe("resolveSocketPath", () => {
   const home = "/home/dev"

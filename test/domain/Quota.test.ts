@@ -1,10 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import { metricPercent } from "../../src/domain/MetricPercent.js"
 import type { ReadModel, UsageSnapshot } from "../../src/domain/OpenUsage.js"
 import {
   describeReading,
   isQuotaMetric,
-  metricPercent,
   providerForTool,
   readQuota,
   readQuotaWindows,
