@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs"
 import { homedir } from "node:os"
 import { Script } from "node:vm"
+import { compileCacheDir } from "../domain/CompileCache.js"
 import { runGate } from "./gate.js"
 
 // dist/handover.js: the hook gate first; the full CLI (dist/handover-cli.js) is read and compiled only when the gate
@@ -14,7 +15,7 @@ declare const HANDOVER_CLI_KEY: string
 const loadCli = (): { runCli: (preread?: { text: string; overLimit: boolean }) => void } => {
   const filename = `${__dirname}/handover-cli.js`
   const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(filename, "utf8")}\n})`
-  const cacheDir = `${process.env["XDG_CACHE_HOME"] || `${homedir()}/.cache`}/handover`
+  const cacheDir = compileCacheDir(process.env["XDG_CACHE_HOME"], homedir())
   const cacheFile = `${cacheDir}/${HANDOVER_CLI_KEY}-${process.version}-${process.arch}.v8cache`
   let cachedData: Buffer | undefined
   try {

@@ -5,11 +5,12 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
-import { fileTypeName } from "../domain/Text.js"
 import type { PathFacts } from "../domain/Doctor.js"
+import { fileTypeName } from "../domain/Text.js"
 import { HostProbe } from "../services/HostProbe.js"
 import { Workspace } from "../services/Workspace.js"
 import { entryAt, reasonOf } from "./FileEntry.js"
+import { findOnPath } from "./PathLookup.js"
 
 /** A version line is short; a program that prints more than this before its first line break is cut there. */
 const maxAnswerChars = 4096
@@ -20,7 +21,6 @@ export const HostProbeLive = Layer.effect(
     const fs = yield* FileSystem.FileSystem
     const executor = yield* CommandExecutor.CommandExecutor
     const workspace = yield* Workspace
-    const pathDirs = (workspace.env.PATH ?? "").split(":").filter((dir) => dir !== "")
 
     const stat = (path: string): Effect.Effect<PathFacts> =>
       fs.stat(path).pipe(
@@ -51,22 +51,10 @@ export const HostProbeLive = Layer.effect(
         if (info.type !== "File") return yield* Effect.fail(`it is ${fileTypeName(info.type)}, not a regular file`)
         if (Number(info.size) > maxBytes) return yield* Effect.fail(`it is ${info.size} bytes, more than the ${maxBytes} read`)
         const bytes = yield* fs.readFile(path).pipe(Effect.mapError(reasonOf))
-        return Option.some(Buffer.from(bytes.subarray(0, maxBytes)).toString("utf8"))
+        return Option.some(Buffer.from(bytes).toString("utf8"))
       })
 
-    const isExecutableFile = (path: string) =>
-      fs.stat(path).pipe(
-        Effect.map((info) => info.type === "File" && (info.mode & 0o111) !== 0),
-        Effect.orElseSucceed(() => false)
-      )
-
-    const which = (name: string) =>
-      Effect.gen(function*() {
-        for (const dir of pathDirs) {
-          if (yield* isExecutableFile(`${dir}/${name}`)) return Option.some(`${dir}/${name}`)
-        }
-        return Option.none<string>()
-      })
+    const which = (name: string) => findOnPath(fs, workspace.env.PATH, name)
 
     const firstLineOf = (argv: ReadonlyArray<string>, timeoutMs: number) =>
       Effect.scoped(

@@ -25,6 +25,7 @@ import {
   type StoreFacts,
   trustCheck
 } from "../domain/Doctor.js"
+import { compileCacheDir } from "../domain/CompileCache.js"
 import type { Installed } from "../domain/Install.js"
 import { storeLayout } from "../domain/StoreLayout.js"
 import { Git } from "../services/Git.js"
@@ -238,8 +239,7 @@ const daemonChecks = (config: HandoverConfig) =>
 const compileCacheFacts = Effect.gen(function*() {
   const probe = yield* HostProbe
   const workspace = yield* Workspace
-  // Where src/gate/entry.ts keeps it.
-  const dir = `${workspace.env.XDG_CACHE_HOME || `${workspace.home}/.cache`}/handover`
+  const dir = compileCacheDir(workspace.env.XDG_CACHE_HOME, workspace.home)
   const facts = yield* probe.stat(dir)
   let parent: { path: string; facts: typeof facts } | null = null
   for (let at = dir.slice(0, dir.lastIndexOf("/")); facts._tag === "Missing" && at !== ""; at = at.slice(0, at.lastIndexOf("/"))) {
