@@ -365,7 +365,12 @@ export const hooksCheck = (adapter: string, state: HookState): Check => {
 /** How the tool stands on trusting this repository, when its user config says (see ProjectTrust). */
 export const trustCheck = (
   adapter: string,
-  found: { readonly configFile: string; readonly trust: "trusted" | "untrusted" | undefined; readonly howToTrust: string }
+  found: {
+    readonly configFile: string
+    /** What the config says; a string when it could not be read (why), undefined when it says nothing of the project. */
+    readonly trust: "trusted" | "untrusted" | undefined | { readonly unreadable: string }
+    readonly howToTrust: string
+  }
 ): Check =>
   found.trust === "trusted"
     ? pass(`trust:${adapter}`, `${found.configFile} trusts this project`)
@@ -373,7 +378,9 @@ export const trustCheck = (
       `trust:${adapter}`,
       found.trust === "untrusted"
         ? `${found.configFile} marks this project untrusted: ${adapter} does not load its hooks`
-        : `${found.configFile} does not trust this project yet: ${adapter} does not load its hooks`,
+        : found.trust === undefined
+        ? `${found.configFile} does not trust this project yet: ${adapter} does not load its hooks`
+        : `cannot read ${found.configFile} (${found.trust.unreadable}), so whether ${adapter} loads its hooks is unknown`,
       found.howToTrust
     )
 

@@ -204,15 +204,16 @@ const adapterChecks = (root: string) =>
       if (file !== undefined) checks.push(hooksCheck(id, yield* hookState(root, agent, file)))
       if (agent.projectTrust !== undefined) {
         const configFile = agent.projectTrust.configFile(workspace.home, workspace.env)
-        const text = yield* probe.readFile(configFile, maxConfigBytes).pipe(Effect.option)
-        // A config file that cannot be read cannot tell.
-        if (Option.isSome(text)) {
-          checks.push(trustCheck(id, {
-            configFile,
-            trust: Option.match(text.value, { onNone: () => undefined, onSome: (toml) => agent.projectTrust!.trustOf(toml, root) }),
-            howToTrust: agent.projectTrust.howToTrust(root)
-          }))
-        }
+        // The user's own file: a link to it (dotfiles often are) is followed.
+        const real = Option.getOrElse(yield* probe.realPath(configFile), () => configFile)
+        const text = yield* probe.readFile(real, maxConfigBytes).pipe(Effect.either)
+        checks.push(trustCheck(id, {
+          configFile,
+          trust: text._tag === "Left"
+            ? { unreadable: text.left }
+            : Option.match(text.right, { onNone: () => undefined, onSome: (toml) => agent.projectTrust!.trustOf(toml, root) }),
+          howToTrust: agent.projectTrust.howToTrust(root)
+        }))
       }
     }
     return checks

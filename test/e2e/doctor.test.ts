@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process"
 import { existsSync } from "node:fs"
-import { chmod, cp, lstat, readdir, readFile, realpath, rm, writeFile } from "node:fs/promises"
+import { chmod, cp, lstat, mkdir, readdir, readFile, realpath, rm, symlink, writeFile } from "node:fs/promises"
 import { delimiter, dirname, join } from "node:path"
 import { hookCommand } from "../../src/domain/agents/hooks.js"
 import { beforeAll, describe, expect, it, onTestFinished } from "vitest"
@@ -220,6 +220,29 @@ describe("handover doctor", () => {
     const local = await doctor()
     expect(local.stdout).toMatch(/^ok {3}hooks:claude: .* runs .*elsewhere\/handover \(handover 9\.9\.9\)$/m)
     expect(existsSync(canary)).toBe(true)
+  })
+
+  it("Codex trust: untrusted fails with how to trust; a linked config.toml is followed; an unreadable one fails", async () => {
+    const { doctor, repo, root } = await setUp()
+    const config = join(repo.home, ".codex", "config.toml")
+    await writeFile(config, `[projects."${root}"]\ntrust_level = "untrusted"\n`)
+    const untrusted = await doctor()
+    expect(untrusted.code).toBe(1)
+    expect(untrusted.stdout).toMatch(/^FAIL trust:codex: .*config\.toml marks this project untrusted/m)
+    expect(untrusted.stdout).toContain(`      fix: start codex in ${root} and trust the folder when it asks`)
+
+    // Dotfiles are often links into a repository of their own: the user's file, followed.
+    const dotfile = join(repo.base, "dotfiles", "codex.toml")
+    await writeFileIn(repo.base, "dotfiles/codex.toml", `[projects."${root}"]\ntrust_level = "trusted"\n`)
+    await rm(config)
+    await symlink(dotfile, config)
+    expect((await doctor()).stdout).toMatch(/^ok {3}trust:codex: /m)
+
+    await rm(config)
+    await mkdir(config)
+    const unreadable = await doctor()
+    expect(unreadable.code).toBe(1)
+    expect(unreadable.stdout).toMatch(/^FAIL trust:codex: cannot read .*config\.toml \(.*\), so whether codex loads its hooks is unknown$/m)
   })
 
   it("store directories readable by others: the path and the chmod that fixes it", async () => {
