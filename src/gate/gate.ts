@@ -6,18 +6,15 @@ import { daemonAnswerMaxBytes, eventLogMaxBytes, hookStdinLimits, maxTimerMs, st
 import { daemonUnavailableMessage, describeConnectError, describedConnectErrors } from "../domain/ConnectFailure.js"
 import { resolveSocketPath } from "../domain/SocketPath.js"
 import {
-  gateArmed,
   gateClaimed,
   gateConfig,
+  type GateDaemonAnswer,
+  gateDaemonSkip,
   gateEventLine,
   gateEventSkip,
   gateHealthOk,
   gateHookCall,
-  gateQuotaSkip,
-  gateReading,
-  gateReadModel,
-  gateSessionStartFormats,
-  gateUnavailableSkip
+  gateSessionStartFormats
 } from "./policy.js"
 import { readStdin, type ReadStdin } from "./stdin.js"
 
@@ -323,23 +320,23 @@ const settleOnEvent = (stdin: ReadStdin, flags: Flags, exit: () => void, handOve
   const eventSkip = gateEventSkip(config, call.event)
   if (eventSkip !== undefined) return log(eventSkip)
   const socketPath = resolveSocketPath(config.socketPath, process.env, homedir())
-  askDaemon(socketPath, config.timeoutMs, (body) => {
+  const settle = (answer: GateDaemonAnswer) => {
     try {
-      const snapshots = gateReadModel(body) ?? unsure("read model")
-      const reading = gateReading(call.tool, snapshots, Date.now(), config.maxStalenessMinutes)
-      const armed = realDirectory(`${root}/.handover/state`) &&
-        gateArmed(readRegular(`${root}/.handover/state/trigger.json`, storeReadLimits.state), call.tool) === true
-      log(gateQuotaSkip(config, call.tool, reading, armed) ?? unsure("over the threshold, or disarmed"))
+      const memoryText = realDirectory(`${root}/.handover/state`)
+        ? readRegular(`${root}/.handover/state/trigger.json`, storeReadLimits.state)
+        : unsure("state")
+      log(gateDaemonSkip(config, call.tool, answer, memoryText, Date.now()) ?? unsure("the full policy decides"))
     } catch {
       handOver()
     }
-  }, (unavailable) => {
-    try {
-      log(gateUnavailableSkip(config, unavailable) ?? unsure("trigger.onUnavailable is capture"))
-    } catch {
-      handOver()
-    }
-  }, handOver)
+  }
+  askDaemon(
+    socketPath,
+    config.timeoutMs,
+    (readModel) => settle({ _tag: "Answered", readModel }),
+    (message) => settle({ _tag: "Unreachable", message }),
+    handOver
+  )
 }
 
 /** Variables that make git discover the repository differently, or set handover's config: the full CLI reads them. */

@@ -187,7 +187,7 @@ interface Snapshot {
 }
 
 /** ReadModel decoded (defaults filled in as the Schema does), or undefined when the full CLI would reject it. */
-export const gateReadModel = (body: unknown): Readonly<Record<string, Snapshot>> | undefined => {
+const gateReadModel = (body: unknown): Readonly<Record<string, Snapshot>> | undefined => {
   if (!isObject(body)) return undefined
   const snapshots = Object.hasOwn(body, "snapshots") ? body["snapshots"] : {}
   if (!isRecordOf(snapshots, isSnapshot)) return undefined
@@ -263,7 +263,7 @@ const readSnapshot = (
 const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
 /** The tool's quota from a decoded read model, exactly as readQuota reads it. */
-export const gateReading = (
+const gateReading = (
   tool: string,
   snapshots: Readonly<Record<string, Snapshot>>,
   nowMillis: number,
@@ -309,7 +309,7 @@ export const gateClaimed = (text: string): boolean => {
 // --- the trigger (src/domain/Trigger.ts: decideTrigger, src/workflows/OnEvent.ts) ----------------------------------
 
 /** Whether the tool is armed in state/trigger.json as the CLI reads it (unreadable or missing: armed); undefined: unsure. */
-export const gateArmed = (text: string | undefined, tool: string): true | undefined => {
+const gateArmed = (text: string | undefined, tool: string): true | undefined => {
   if (text === undefined) return true
   let parsed: unknown
   try {
@@ -339,7 +339,7 @@ const level = (percent: number) => `${Math.round(percent * 10) / 10}%`
  * The skip of an unknown reading, or of an armed tool's reading that is not over the threshold (a disarmed tool may be
  * re-armed, which changes the trigger memory); undefined for anything else.
  */
-export const gateQuotaSkip = (config: GateConfig, tool: string, reading: GateReading, armed: boolean): GateSkip | undefined => {
+const gateQuotaSkip = (config: GateConfig, tool: string, reading: GateReading, armed: boolean): GateSkip | undefined => {
   if (reading._tag === "Unknown") {
     return { reason: `quota unknown (${reading.reason}); unknown never counts as over`, percent: null }
   }
@@ -353,10 +353,33 @@ export const gateQuotaSkip = (config: GateConfig, tool: string, reading: GateRea
  * The skip of an on-event whose daemon could not be reached (`unavailable`: DaemonUnavailable's message) when
  * trigger.onUnavailable is skip; undefined when it is capture, which the trigger memory decides.
  */
-export const gateUnavailableSkip = (config: GateConfig, unavailable: string): GateSkip | undefined =>
+const gateUnavailableSkip = (config: GateConfig, unavailable: string): GateSkip | undefined =>
   config.onUnavailable === "skip"
     ? { reason: `openusage unavailable (${unavailable}); trigger.onUnavailable is skip`, percent: null }
     : undefined
+
+/** What the daemon told the gate once its health passed: its read model, or DaemonUnavailable's message. */
+export type GateDaemonAnswer =
+  | { readonly _tag: "Answered"; readonly readModel: unknown }
+  | { readonly _tag: "Unreachable"; readonly message: string }
+
+/**
+ * The skip on-event logs for the daemon's answer, the trigger memory's text (undefined: none yet) and the time;
+ * undefined hands over (over the threshold, a disarmed tool, onUnavailable capture, a read model it cannot read).
+ */
+export const gateDaemonSkip = (
+  config: GateConfig,
+  tool: string,
+  answer: GateDaemonAnswer,
+  memoryText: string | undefined,
+  nowMillis: number
+): GateSkip | undefined => {
+  if (answer._tag === "Unreachable") return gateUnavailableSkip(config, answer.message)
+  const snapshots = gateReadModel(answer.readModel)
+  if (snapshots === undefined) return undefined
+  const reading = gateReading(tool, snapshots, nowMillis, config.maxStalenessMinutes)
+  return gateQuotaSkip(config, tool, reading, gateArmed(memoryText, tool) === true)
+}
 
 /** The line on-event appends to state/events.log for a skip (src/commands/onEvent.ts: log). */
 export const gateEventLine = (atMillis: number, tool: string, event: string, skip: GateSkip): string =>

@@ -22,19 +22,16 @@ import {
   type QuotaObservation
 } from "../../src/domain/Trigger.js"
 import {
-  gateArmed,
   gateClaimed,
   gateConfig,
+  type GateDaemonAnswer,
+  gateDaemonSkip,
   gateEventLine,
   gateEventSkip,
   gateHealthOk,
   gateHookCall,
-  gateQuotaSkip,
   gateQuotaSources,
-  gateReading,
-  gateReadModel,
-  gateSessionStartFormats,
-  gateUnavailableSkip
+  gateSessionStartFormats
 } from "../../src/gate/policy.js"
 
 // The hook gate is a conservative pre-filter: whenever it settles on-event on its own, the full policy (the domain
@@ -107,7 +104,7 @@ const fullPolicy = (hook: Hook): { readonly line: string; readonly changes: bool
   return line({ action: "skipped", reason: decision.reason, percent }, decision.memory.armed !== toolMemory.armed)
 }
 
-/** What the gate does, composed as src/gate/gate.ts composes it: the line it logs, or undefined when it hands over. */
+/** What the gate does, in src/gate/gate.ts's order (its IO left out): the line it logs, or undefined when it hands over. */
 const gate = (hook: Hook): { readonly line: string; readonly cwd?: string } | undefined => {
   const call = gateHookCall(hook.flagTool, hook.flagEvent, hook.stdinText)
   if (call === undefined) return undefined
@@ -119,15 +116,12 @@ const gate = (hook: Hook): { readonly line: string; readonly cwd?: string } | un
   })
   const eventSkip = gateEventSkip(config, call.event)
   if (eventSkip !== undefined) return done(eventSkip)
-  if (hook.unreachable !== undefined) {
-    const skip = gateUnavailableSkip(config, unavailableMessage(hook.unreachable))
-    return skip === undefined ? undefined : done(skip)
-  }
-  if (!gateHealthOk(hook.health)) return undefined
-  const snapshots = gateReadModel(hook.readModel)
-  if (snapshots === undefined) return undefined
-  const reading = gateReading(call.tool, snapshots, now, config.maxStalenessMinutes)
-  const skip = gateQuotaSkip(config, call.tool, reading, gateArmed(hook.memoryText, call.tool) === true)
+  // The gate asks for the read model only of a daemon whose health it accepts.
+  if (hook.unreachable === undefined && !gateHealthOk(hook.health)) return undefined
+  const answer: GateDaemonAnswer = hook.unreachable === undefined
+    ? { _tag: "Answered", readModel: hook.readModel }
+    : { _tag: "Unreachable", message: unavailableMessage(hook.unreachable) }
+  const skip = gateDaemonSkip(config, call.tool, answer, hook.memoryText, now)
   return skip === undefined ? undefined : done(skip)
 }
 
