@@ -46,7 +46,7 @@ export const adaptersCommand = Command.make("adapters", { json: jsonOption }, (a
           }
       })
     }
-    if (args.json) return yield* printJson({ daemon: quota === null ? null : quota.health !== null, adapters: rows })
+    if (args.json) return yield* printJson({ daemon: quota === null ? null : quota.answer._tag === "Right", adapters: rows })
     yield* Console.log(rows.map((row) =>
       [
         `${row.id.padEnd(22)} ${row.name}`,

@@ -45,12 +45,10 @@ export const enableCommand = Command.make(
       )
       const { config } = yield* loadConfig(root, args.set)
       const withQuota = choice.ids.filter((id) => agentById(id)?.quota !== null)
-      const { connection, health, observations } = yield* observeQuota(config, withQuota)
-      const daemon = health !== null
+      const { answer, connection } = yield* observeQuota(config, withQuota)
+      const daemon = answer._tag === "Right"
         ? `openusage answers at ${connection.socketPath}: automatic captures are on for ${withQuota.join(", ") || "no tool"}`
-        : `openusage does not answer at ${connection.socketPath} (${
-          observations[0]?.[1]._tag === "Unavailable" ? observations[0][1].reason : "not asked"
-        }); until it does, capture by hand with handover capture`
+        : `${answer.left.message}; until it answers, capture by hand with handover capture`
       yield* Console.log([
         created ? `Initialised ${root}/.handover.` : `${root}/.handover is already initialised.`,
         ...lines,

@@ -53,9 +53,9 @@ const probeDaemon = (config: HandoverConfig) =>
       },
       meter: {
         tool,
-        windows: observed.model === null ? [] : readQuotaWindows({
+        windows: observed.answer._tag === "Left" ? [] : readQuotaWindows({
           tool,
-          model: observed.model,
+          model: observed.answer.right.model,
           nowMillis: observed.nowMillis,
           maxStalenessMinutes: config.openusage.maxStalenessMinutes
         }),
@@ -65,9 +65,9 @@ const probeDaemon = (config: HandoverConfig) =>
     return {
       report: {
         socketPath: observed.connection.socketPath,
-        health: observed.health === null
+        health: observed.answer._tag === "Left"
           ? null
-          : { daemonVersion: observed.health.daemon_version ?? null, apiVersion: observed.health.api_version },
+          : { daemonVersion: observed.answer.right.health.daemon_version ?? null, apiVersion: observed.answer.right.health.api_version },
         tools: tools.map((entry) => entry.report)
       },
       tools,

@@ -223,10 +223,11 @@ const daemonChecks = (config: HandoverConfig) =>
   Effect.gen(function*() {
     const tools = config.adapters.filter((id) => (agentById(id)?.quota ?? null) !== null)
     if (tools.length === 0) return [daemonNotNeeded(config.adapters)]
-    const { connection, failure, health, observations } = yield* observeQuota(config, tools)
-    if (health === null || failure !== null) {
-      return failure === null ? [] : [daemonCheck({ socketPath: connection.socketPath, tools, answer: { _tag: "Failed", error: failure } })]
+    const { answer, connection, observations } = yield* observeQuota(config, tools)
+    if (answer._tag === "Left") {
+      return [daemonCheck({ socketPath: connection.socketPath, tools, answer: { _tag: "Failed", error: answer.left } })]
     }
+    const { health } = answer.right
     return [
       daemonCheck({
         socketPath: connection.socketPath,

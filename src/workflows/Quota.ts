@@ -36,12 +36,9 @@ export const observeQuota = (config: HandoverConfig, tools: ReadonlyArray<string
     const nowMillis = yield* Clock.currentTimeMillis
     return {
       connection,
-      health: answer._tag === "Right" ? answer.right.health : null,
-      /** The daemon's read model, for a closer look than the observations (the quota meter); null when unavailable. */
-      model: answer._tag === "Right" ? answer.right.model : null,
+      /** The daemon's health and read model (for a closer look than the observations), or why it could not be asked. */
+      answer,
       nowMillis,
-      /** Why the daemon could not be asked; null when it answered. */
-      failure: answer._tag === "Left" ? answer.left : null,
       observations: tools.map((tool): readonly [string, QuotaObservation] => [
         tool,
         answer._tag === "Left"

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import { defaultConfig } from "../../src/domain/Config.js"
 import { DaemonTimeout } from "../../src/domain/errors.js"
@@ -32,7 +33,7 @@ describe("observeQuota", () => {
         socketPath: "/home/dev/state/openusage/telemetry.sock",
         timeoutMs: defaultConfig.openusage.timeoutMs
       })
-      expect(observed.health?.api_version).toBe("v1")
+      expect(Either.getOrThrow(observed.answer).health.api_version).toBe("v1")
       const [claude, codex, cursor] = observed.observations.map(([, observation]) => observation)
       expect(claude).toMatchObject({ _tag: "Reading", reading: { _tag: "Known", percent: 93, metric: "usage_five_hour" } })
       expect(codex).toMatchObject({ _tag: "Reading", reading: { _tag: "Known", percent: 20 } })
@@ -48,7 +49,7 @@ describe("observeQuota", () => {
       const config = { ...defaultConfig, openusage: { ...defaultConfig.openusage, socketPath: "/run/ou.sock" } }
       const observed = yield* Effect.provide(observeQuota(config, ["claude", "codex"]), workspace)
       expect(daemon.calls.map((call) => call.method)).toEqual(["health"])
-      expect(observed.health).toBeNull()
+      expect(Either.isLeft(observed.answer)).toBe(true)
       for (const [, observation] of observed.observations) {
         expect(observation).toMatchObject({ _tag: "Unavailable" })
         if (observation._tag === "Unavailable") expect(observation.reason).toContain("did not answer within 1500 ms")
