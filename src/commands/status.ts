@@ -6,12 +6,12 @@ import * as Option from "effect/Option"
 import { agentById } from "../domain/agents/registry.js"
 import type { HandoverConfig } from "../domain/Config.js"
 import { describeReading, readQuotaWindows } from "../domain/Quota.js"
-import { type MeterTool, renderQuotaMeter } from "../domain/QuotaMeter.js"
+import { type MeterTool, probeLines } from "../domain/QuotaMeter.js"
 import { storeLayout } from "../domain/StoreLayout.js"
 import { paintState } from "../domain/Style.js"
 import { printableLine } from "../domain/Text.js"
 import type { TriggerMemory } from "../domain/Trigger.js"
-import { Display, type DisplayStream } from "../services/Display.js"
+import { Display } from "../services/Display.js"
 import { Store } from "../services/Store.js"
 import { readLifecycle } from "../workflows/Lifecycle.js"
 import { readTriggerMemory } from "../workflows/OnEvent.js"
@@ -75,35 +75,6 @@ const probeDaemon = (config: HandoverConfig) =>
     }
   })
 
-type Probe = Effect.Effect.Success<ReturnType<typeof probeDaemon>>
-
-/**
- * The daemon's lines: on a terminal a bar per tool and window (a tool with no window known keeps its line of text),
- * piped the readings as text.
- */
-const probeLines = (probe: Probe, config: HandoverConfig, stdout: DisplayStream): ReadonlyArray<string> => {
-  const { style } = stdout
-  const { health, socketPath } = probe.report
-  const daemon = health === null
-    ? style.red("unavailable")
-    : style.green(`ok (daemon ${printableLine(health.daemonVersion ?? "?")}, api ${printableLine(health.apiVersion || "(none)")})`)
-  const asText = (entry: Probe["tools"][number]) => `  ${printableLine(entry.report.description)}`
-  const measured = probe.tools.filter((entry) => entry.meter.windows.length > 0)
-  const readings = stdout.isTTY
-    ? [
-      ...renderQuotaMeter({
-        tools: measured.map((entry) => entry.meter),
-        thresholdPercent: config.trigger.thresholdPercent,
-        nowMillis: probe.nowMillis,
-        columns: stdout.columns,
-        style
-      }),
-      ...probe.tools.filter((entry) => !measured.includes(entry)).map(asText)
-    ]
-    : probe.tools.map(asText)
-  return [`Daemon: ${printableLine(socketPath)} — ${daemon}`, ...readings]
-}
-
 export const statusCommand = Command.make("status", options, (args) =>
   Effect.gen(function*() {
     const root = yield* repoRoot
@@ -161,6 +132,10 @@ export const statusCommand = Command.make("status", options, (args) =>
       ]),
       ...corrupt.map((message) => `  ${style.red("corrupt:")} ${printableLine(message)}`),
       `Trigger memory: ${printableLine(describeMemory(report.trigger))}`,
-      ...(probe === null ? [] : probeLines(probe, config, stdout))
+      ...(probe === null ? [] : probeLines(
+        { ...probe.report, tools: probe.tools.map(({ meter, report }) => ({ description: report.description, meter })), nowMillis: probe.nowMillis },
+        config.trigger.thresholdPercent,
+        stdout
+      ))
     ].join("\n"))
   })).pipe(Command.withDescription("show the store, the config sources, and each bundle's state (pending, claimed, superseded, expired) and why"))

@@ -92,3 +92,44 @@ export const renderQuotaMeter = (input: MeterInput): ReadonlyArray<string> => {
     ].join("  ")
   })
 }
+
+/** What `status --probe` learnt from the daemon: its answer, and per tool the reading as text and its windows. */
+export interface DaemonProbe {
+  readonly socketPath: string
+  /** null when the daemon could not be asked. */
+  readonly health: { readonly daemonVersion: string | null; readonly apiVersion: string } | null
+  readonly tools: ReadonlyArray<{ readonly description: string; readonly meter: MeterTool }>
+  readonly nowMillis: number
+}
+
+/**
+ * The daemon's lines of `status --probe`: on a terminal a bar per tool and window (a tool with no window known keeps
+ * its line of text), elsewhere the readings as text.
+ */
+export const probeLines = (
+  probe: DaemonProbe,
+  thresholdPercent: number,
+  stdout: { readonly isTTY: boolean; readonly columns: number; readonly style: Style }
+): ReadonlyArray<string> => {
+  const { style } = stdout
+  const daemon = probe.health === null
+    ? style.red("unavailable")
+    : style.green(
+      `ok (daemon ${printableLine(probe.health.daemonVersion ?? "?")}, api ${printableLine(probe.health.apiVersion || "(none)")})`
+    )
+  const asText = (tool: DaemonProbe["tools"][number]) => `  ${printableLine(tool.description)}`
+  const measured = probe.tools.filter((tool) => tool.meter.windows.length > 0)
+  const readings = stdout.isTTY
+    ? [
+      ...renderQuotaMeter({
+        tools: measured.map((tool) => tool.meter),
+        thresholdPercent,
+        nowMillis: probe.nowMillis,
+        columns: stdout.columns,
+        style
+      }),
+      ...probe.tools.filter((tool) => !measured.includes(tool)).map(asText)
+    ]
+    : probe.tools.map(asText)
+  return [`Daemon: ${printableLine(probe.socketPath)} — ${daemon}`, ...readings]
+}

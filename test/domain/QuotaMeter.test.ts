@@ -4,7 +4,7 @@ import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as TestClock from "effect/TestClock"
 import type { QuotaWindow } from "../../src/domain/Quota.js"
-import { meterBar, renderQuotaMeter, resetIn } from "../../src/domain/QuotaMeter.js"
+import { meterBar, probeLines, renderQuotaMeter, resetIn } from "../../src/domain/QuotaMeter.js"
 import { ansiStyle, plainStyle } from "../../src/domain/Style.js"
 
 const now = DateTime.unsafeMake("2026-11-25T17:00:00Z")
@@ -97,5 +97,38 @@ describe("renderQuotaMeter", () => {
     expect(row).not.toMatch(/[\x00-\x1f]/)
     expect(row).toContain("5h\\x1b]0;x\\x07")
     expect(row).toContain("rate_limit_\\x1b[2J")
+  })
+})
+
+describe("probeLines", () => {
+  const probe = {
+    socketPath: "/run/openusage.sock",
+    health: { daemonVersion: "0.24.4", apiVersion: "v1" },
+    tools: [
+      {
+        description: "claude 42% of 5h window (usage_five_hour)",
+        meter: { tool: "claude", windows: [window("usage_five_hour", "5h", 42, null)], limited: false }
+      },
+      { description: "cursor: quota unknown (no snapshot)", meter: { tool: "cursor", windows: [], limited: false } }
+    ],
+    nowMillis
+  }
+  const terminal = { isTTY: true, columns: 120, style: plainStyle }
+
+  it("on a terminal: a bar per known window, the text for a tool with none", () => {
+    const lines = probeLines(probe, 90, terminal)
+    expect(lines[0]).toBe("Daemon: /run/openusage.sock — ok (daemon 0.24.4, api v1)")
+    expect(lines[1]).toMatch(/^ {2}claude {2}5h {2}█+│?░*│?░* {2}42%/)
+    expect(lines.slice(2)).toEqual(["  cursor: quota unknown (no snapshot)"])
+  })
+
+  it("piped: every reading as text, no bar; a daemon that could not be asked says so", () => {
+    expect(probeLines(probe, 90, { ...terminal, isTTY: false })).toEqual([
+      "Daemon: /run/openusage.sock — ok (daemon 0.24.4, api v1)",
+      "  claude 42% of 5h window (usage_five_hour)",
+      "  cursor: quota unknown (no snapshot)"
+    ])
+    expect(probeLines({ ...probe, health: null, tools: [] }, 90, { ...terminal, isTTY: false }))
+      .toEqual(["Daemon: /run/openusage.sock — unavailable"])
   })
 })
